@@ -1,0 +1,2 @@
+CMakeFiles/mm_ingest.dir/src/core/empty.c.o: /work/main/src/core/empty.c \
+ /usr/include/stdc-predef.h

@@ -1,0 +1,2 @@
+CMakeFiles/mm_rules.dir/cmake/empty.c.o: /work/main/cmake/empty.c \
+ /usr/include/stdc-predef.h

@@ -1,0 +1,2 @@
+CMakeFiles/mm_store.dir/cmake/empty.c.o: /work/main/cmake/empty.c \
+ /usr/include/stdc-predef.h

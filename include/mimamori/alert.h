@@ -1,0 +1,65 @@
+/*
+ * alert.h - an alert: a rule fired for a group of events.  One JSON shape
+ * everywhere (replay, `alerts --format jsonl`, notifications):
+ *
+ *   {"@timestamp", "rule": {"id","title","tags"}, "severity", "count",
+ *    "first_seen", "last_seen", "group": {field: value}, "fields": {ECS
+ *    fields of the event that raised it}, "evidence": [raw lines]}
+ *
+ * An alert is self-contained (owns all its memory) because it leaves the
+ * pipeline thread for the store writer.  Repeats of one incident within the
+ * rule's suppress window carry the same id and update count, last_seen and
+ * evidence instead of making a new alert.
+ */
+#ifndef MIMAMORI_ALERT_H
+#define MIMAMORI_ALERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mimamori/buf.h"
+#include "mimamori/err.h"
+
+enum mm_severity {
+    MM_SEV_INFORMATIONAL = 0,
+    MM_SEV_LOW,
+    MM_SEV_MEDIUM,
+    MM_SEV_HIGH,
+    MM_SEV_CRITICAL
+};
+
+#define MM_ALERT_MAX_EVIDENCE 10   /* raw lines kept per alert: the first 5 and the last 5 */
+#define MM_ALERT_MAX_LINE 4096     /* an evidence line is cut at this many bytes */
+
+struct mm_alert {
+    uint64_t id;               /* unique, stable for the incident */
+    int is_update;             /* 1 when this is a repeat of an alert already emitted */
+    char *rule_id;
+    char *rule_title;
+    char *tags_json;           /* JSON array text, e.g. ["attack.t1110"] */
+    enum mm_severity severity;
+    uint64_t count;
+    int64_t ts_ns;             /* @timestamp: when the alert was raised or last updated */
+    int64_t first_seen_ns;     /* event time of the first event */
+    int64_t last_seen_ns;      /* event time of the latest event */
+    int64_t recv_ns;           /* receive time of the latest event (for latency) */
+    char *group_key;           /* canonical text of the group: "source.ip=1.2.3.4" (may be "") */
+    char *group_json;          /* {"source.ip":"1.2.3.4"} */
+    char *fields_json;         /* {ECS fields of the event that raised it} */
+    char *evidence[MM_ALERT_MAX_EVIDENCE];
+    size_t nevidence;
+    uint64_t evidence_seen;    /* how many lines were offered as evidence in all */
+};
+
+/* alert.c */
+const char *mm_severity_name(enum mm_severity s);
+/* "informational|low|medium|high|critical" (also "info"); -1 when unknown */
+int mm_severity_parse(const char *s);
+struct mm_alert *mm_alert_dup(const struct mm_alert *a);
+void mm_alert_free(struct mm_alert *a);
+/* Add a raw line as evidence (keeps the first half and the latest half). */
+enum mm_err mm_alert_add_evidence(struct mm_alert *a, const char *line, size_t len);
+/* The alert JSON shape, one line, no trailing newline. */
+enum mm_err mm_alert_to_json(const struct mm_alert *a, struct mm_buf *out);
+
+#endif

@@ -1,0 +1,82 @@
+/*
+ * rules.h - Sigma rules: load, compile, match; and the alerter that turns
+ * matches into alerts with per-group suppression.
+ *
+ * A ruleset is built once from files (several rules per file as YAML
+ * documents) and is immutable afterwards, so a running pipeline can keep
+ * using the old one while SIGHUP builds a new one beside it; the swap is a
+ * pointer exchange (refcounted).  Loading reports every problem as
+ * file:line:col and fails as a whole: a set with any error is never used.
+ *
+ * Dispatch: rules are indexed by logsource and by the literals they require,
+ * so a line is only tested against the rules that can match it.
+ *
+ * Correlation (Sigma correlation rules and mimamori's own kinds) will hang
+ * off the same ruleset: a correlation rule consumes the matches of the rules
+ * it names, keyed by group-by fields, on event time.
+ */
+#ifndef MIMAMORI_RULES_H
+#define MIMAMORI_RULES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mimamori/alert.h"
+#include "mimamori/diag.h"
+#include "mimamori/err.h"
+#include "mimamori/event.h"
+
+struct mm_rule;
+struct mm_ruleset;
+struct mm_parse_ctx;
+
+/* ruleset.c */
+/* paths: files (*.yml, *.yaml) or directories (read in name order, not recursive). */
+enum mm_err mm_ruleset_load(struct mm_ruleset **out, const char *const *paths, size_t npaths,
+                            struct mm_diag *d);
+void mm_ruleset_ref(struct mm_ruleset *rs);
+void mm_ruleset_unref(struct mm_ruleset *rs); /* frees at zero; accepts NULL */
+size_t mm_ruleset_count(const struct mm_ruleset *rs);
+const struct mm_rule *mm_ruleset_rule(const struct mm_ruleset *rs, size_t i);
+
+/* rule accessors (rule.c) - strings are owned by the ruleset */
+const char *mm_rule_id(const struct mm_rule *r);
+const char *mm_rule_name(const struct mm_rule *r); /* Sigma `name`, may be NULL */
+const char *mm_rule_title(const struct mm_rule *r);
+const char *mm_rule_description(const struct mm_rule *r);
+enum mm_severity mm_rule_severity(const struct mm_rule *r);
+const char *mm_rule_tags_json(const struct mm_rule *r);
+int64_t mm_rule_suppress_ns(const struct mm_rule *r); /* 0 = every match is a new alert */
+size_t mm_rule_group_by(const struct mm_rule *r, const char *const **fields);
+const char *mm_rule_file(const struct mm_rule *r);
+int mm_rule_line(const struct mm_rule *r);
+
+/* match.c */
+/*
+ * Test ev against every rule that can apply; store up to max matching rules
+ * in out (in rule load order) and return how many matched.  Named captures of
+ * `re` modifiers are added to ev as extra fields.
+ */
+size_t mm_ruleset_match(const struct mm_ruleset *rs, struct mm_event *ev,
+                        const struct mm_rule **out, size_t max);
+
+/* examples.c */
+/* Run every rule's `examples:` (match / nomatch lines) through ctx; failures go to d. */
+size_t mm_ruleset_check_examples(const struct mm_ruleset *rs, struct mm_parse_ctx *ctx,
+                                 struct mm_diag *d);
+
+/* alerter.c - per-group suppression; owned by one thread */
+struct mm_alerter;
+/* max_groups bounds the suppression table (oldest evicted first, counted). */
+enum mm_err mm_alerter_new(struct mm_alerter **out, size_t max_groups);
+void mm_alerter_free(struct mm_alerter *al);
+/*
+ * A rule matched ev: return a new alert (is_update 0) or, when the rule's
+ * suppress window for this group is open, the updated incident (is_update 1).
+ * The caller owns the returned alert.  NULL only when out of memory.
+ */
+struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
+                                 const struct mm_event *ev);
+uint64_t mm_alerter_evictions(const struct mm_alerter *al);
+
+#endif

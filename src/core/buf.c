@@ -1,0 +1,224 @@
+#include "mimamori/buf.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BUF_DEFAULT_MAX ((size_t)64 << 20)
+
+void mm_buf_init(struct mm_buf *b, size_t max)
+{
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
+    b->max = max;
+}
+
+void mm_buf_free(struct mm_buf *b)
+{
+    if (b == NULL) {
+        return;
+    }
+    free(b->p);
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
+}
+
+void mm_buf_reset(struct mm_buf *b)
+{
+    b->len = 0;
+    if (b->p != NULL) {
+        b->p[0] = '\0';
+    }
+}
+
+static enum mm_err reserve(struct mm_buf *b, size_t n)
+{
+    size_t max = b->max ? b->max : BUF_DEFAULT_MAX;
+    if (n > max || b->len > max - n) {
+        return MM_EFULL;
+    }
+    size_t need = b->len + n + 1;
+    if (need <= b->cap) {
+        return MM_OK;
+    }
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < need) {
+        cap *= 2;
+    }
+    char *p = realloc(b->p, cap);
+    if (p == NULL) {
+        return MM_ENOMEM;
+    }
+    b->p = p;
+    b->cap = cap;
+    return MM_OK;
+}
+
+enum mm_err mm_buf_append(struct mm_buf *b, const void *p, size_t n)
+{
+    enum mm_err rc = reserve(b, n);
+    if (rc != MM_OK) {
+        return rc;
+    }
+    if (n > 0) {
+        memcpy(b->p + b->len, p, n);
+    }
+    b->len += n;
+    b->p[b->len] = '\0';
+    return MM_OK;
+}
+
+enum mm_err mm_buf_puts(struct mm_buf *b, const char *s)
+{
+    return mm_buf_append(b, s, strlen(s));
+}
+
+enum mm_err mm_buf_putc(struct mm_buf *b, char c)
+{
+    return mm_buf_append(b, &c, 1);
+}
+
+enum mm_err mm_buf_printf(struct mm_buf *b, const char *fmt, ...)
+{
+    va_list ap;
+    char small[256];
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        return MM_EINVAL;
+    }
+    if ((size_t)n < sizeof(small)) {
+        return mm_buf_append(b, small, (size_t)n);
+    }
+    enum mm_err rc = reserve(b, (size_t)n);
+    if (rc != MM_OK) {
+        return rc;
+    }
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
+    return MM_OK;
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 if invalid. */
+static size_t utf8_seq(const unsigned char *p, size_t n)
+{
+    unsigned char c = p[0];
+    size_t len;
+    unsigned int cp;
+    if (c < 0x80) {
+        return 1;
+    } else if ((c & 0xe0) == 0xc0) {
+        len = 2;
+        cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+        len = 3;
+        cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+        len = 4;
+        cp = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len > n) {
+        return 0;
+    }
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        cp = (cp << 6) | (p[i] & 0x3f);
+    }
+    /* reject overlong forms, surrogates and code points past U+10FFFF */
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+        (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff) {
+        return 0;
+    }
+    return len;
+}
+
+enum mm_err mm_buf_json_str(struct mm_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    enum mm_err rc = mm_buf_putc(b, '"');
+    size_t i = 0;
+    while (rc == MM_OK && i < n) {
+        /* copy a run of plain bytes at once */
+        size_t j = i;
+        while (j < n && p[j] >= 0x20 && p[j] < 0x80 && p[j] != '"' && p[j] != '\\') {
+            j++;
+        }
+        if (j > i) {
+            rc = mm_buf_append(b, p + i, j - i);
+            i = j;
+            continue;
+        }
+        unsigned char c = p[i];
+        char esc[8];
+        switch (c) {
+        case '"':
+            rc = mm_buf_append(b, "\\\"", 2);
+            i++;
+            continue;
+        case '\\':
+            rc = mm_buf_append(b, "\\\\", 2);
+            i++;
+            continue;
+        case '\n':
+            rc = mm_buf_append(b, "\\n", 2);
+            i++;
+            continue;
+        case '\r':
+            rc = mm_buf_append(b, "\\r", 2);
+            i++;
+            continue;
+        case '\t':
+            rc = mm_buf_append(b, "\\t", 2);
+            i++;
+            continue;
+        default:
+            break;
+        }
+        if (c < 0x20) {
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            rc = mm_buf_append(b, esc, 6);
+            i++;
+            continue;
+        }
+        size_t len = utf8_seq(p + i, n - i);
+        if (len == 0) {
+            memcpy(esc, "\\u00", 4);
+            esc[4] = hex[c >> 4];
+            esc[5] = hex[c & 15];
+            rc = mm_buf_append(b, esc, 6);
+            i++;
+        } else {
+            rc = mm_buf_append(b, p + i, len);
+            i += len;
+        }
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_putc(b, '"');
+    }
+    return rc;
+}
+
+char *mm_buf_steal(struct mm_buf *b)
+{
+    char *p = b->p;
+    if (p == NULL) {
+        p = calloc(1, 1);
+    }
+    b->p = NULL;
+    b->len = 0;
+    b->cap = 0;
+    return p;
+}

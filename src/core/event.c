@@ -1,0 +1,209 @@
+#include "mimamori/event.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+const struct mm_field_info mm_fields[MM_F__COUNT] = {
+#define X(id, name, type) {name, (uint8_t)(sizeof(name) - 1), MM_FT_##type},
+#include "mimamori/fields.def"
+#undef X
+};
+
+void mm_event_reset(struct mm_event *ev, const char *raw, size_t len, int64_t recv_ns)
+{
+    ev->raw = raw;
+    ev->rawlen = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+    ev->recv_ns = recv_ns;
+    ev->ts_ns = recv_ns;
+    ev->parser = NULL;
+    ev->source = NULL;
+    ev->flags = 0;
+    memset(ev->f, 0, sizeof(ev->f));
+    ev->nx = 0;
+    ev->nx_dropped = 0;
+    ev->scratch_used = 0;
+}
+
+enum mm_field mm_field_lookup(const char *name, size_t n)
+{
+    for (int i = 0; i < MM_F__COUNT; i++) {
+        if (mm_fields[i].namelen == n && memcmp(mm_fields[i].name, name, n) == 0) {
+            return (enum mm_field)i;
+        }
+    }
+    return MM_F__COUNT;
+}
+
+void mm_event_set_cstr(struct mm_event *ev, enum mm_field id, const char *s)
+{
+    mm_event_set(ev, id, s, strlen(s));
+}
+
+char *mm_event_alloc(struct mm_event *ev, size_t n)
+{
+    if (n > sizeof(ev->scratch) - ev->scratch_used) {
+        return NULL;
+    }
+    char *p = ev->scratch + ev->scratch_used;
+    ev->scratch_used += (uint32_t)n;
+    return p;
+}
+
+char *mm_event_copy(struct mm_event *ev, const char *p, size_t n)
+{
+    char *d = mm_event_alloc(ev, n);
+    if (d != NULL && n > 0) {
+        memcpy(d, p, n);
+    }
+    return d;
+}
+
+enum mm_err mm_event_set_copy(struct mm_event *ev, enum mm_field id, const char *p, size_t n)
+{
+    char *d = mm_event_copy(ev, p, n);
+    if (d == NULL) {
+        return MM_EFULL;
+    }
+    mm_event_set(ev, id, d, n);
+    return MM_OK;
+}
+
+enum mm_err mm_event_add(struct mm_event *ev, const char *ns, const char *key, size_t keylen,
+                         const char *val, size_t vallen)
+{
+    if (ev->nx >= MM_EVENT_MAX_EXTRA) {
+        ev->nx_dropped++;
+        return MM_EFULL;
+    }
+    struct mm_xfield *x = &ev->x[ev->nx++];
+    x->ns = ns;
+    x->key.p = key;
+    x->key.n = (uint32_t)keylen;
+    x->val.p = val;
+    x->val.n = (uint32_t)vallen;
+    return MM_OK;
+}
+
+int mm_xfield_is(const struct mm_xfield *x, const char *name, size_t n)
+{
+    if (x->ns == NULL) {
+        return x->key.n == n && memcmp(x->key.p, name, n) == 0;
+    }
+    size_t nl = strlen(x->ns);
+    return n == nl + 1 + x->key.n && memcmp(name, x->ns, nl) == 0 && name[nl] == '.' &&
+           memcmp(name + nl + 1, x->key.p, x->key.n) == 0;
+}
+
+size_t mm_xfield_name(const struct mm_xfield *x, char *dst, size_t dstlen)
+{
+    int n;
+    if (x->ns == NULL) {
+        n = snprintf(dst, dstlen, "%.*s", (int)x->key.n, x->key.p);
+    } else {
+        n = snprintf(dst, dstlen, "%s.%.*s", x->ns, (int)x->key.n, x->key.p);
+    }
+    if (n < 0) {
+        return 0;
+    }
+    return (size_t)n < dstlen ? (size_t)n : dstlen - 1;
+}
+
+struct mm_str mm_event_find(const struct mm_event *ev, const char *name, size_t n)
+{
+    enum mm_field id = mm_field_lookup(name, n);
+    if (id != MM_F__COUNT && ev->f[id].p != NULL) {
+        return ev->f[id];
+    }
+    for (uint32_t i = ev->nx; i-- > 0;) {
+        if (mm_xfield_is(&ev->x[i], name, n)) {
+            return ev->x[i].val;
+        }
+    }
+    struct mm_str none = {NULL, 0};
+    return none;
+}
+
+/* A plain decimal integer that JSON can carry exactly (no leading zeros, <= 15 digits). */
+static int json_number(const char *p, size_t n)
+{
+    size_t i = 0;
+    if (n > 0 && p[0] == '-') {
+        i = 1;
+    }
+    if (n == i || n - i > 15) {
+        return 0;
+    }
+    if (p[i] == '0' && n - i > 1) {
+        return 0;
+    }
+    for (; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+enum mm_err mm_event_json_fields(const struct mm_event *ev, struct mm_buf *out)
+{
+    enum mm_err rc = MM_OK;
+    int first = 1;
+    for (int i = 0; i < MM_F__COUNT && rc == MM_OK; i++) {
+        const struct mm_str *v = &ev->f[i];
+        if (v->p == NULL) {
+            continue;
+        }
+        if (!first) {
+            rc = mm_buf_putc(out, ',');
+        }
+        first = 0;
+        if (rc == MM_OK) {
+            rc = mm_buf_json_str(out, mm_fields[i].name, mm_fields[i].namelen);
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_putc(out, ':');
+        }
+        if (rc == MM_OK) {
+            if (mm_fields[i].type == MM_FT_NUM && json_number(v->p, v->n)) {
+                rc = mm_buf_append(out, v->p, v->n);
+            } else {
+                rc = mm_buf_json_str(out, v->p, v->n);
+            }
+        }
+    }
+    for (uint32_t i = 0; i < ev->nx && rc == MM_OK; i++) {
+        const struct mm_xfield *x = &ev->x[i];
+        char name[256];
+        size_t nl = mm_xfield_name(x, name, sizeof(name));
+        if (!first) {
+            rc = mm_buf_putc(out, ',');
+        }
+        first = 0;
+        if (rc == MM_OK) {
+            rc = mm_buf_json_str(out, name, nl);
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_putc(out, ':');
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_json_str(out, x->val.p ? x->val.p : "", x->val.n);
+        }
+    }
+    return rc;
+}
+
+const char *mm_time_format(int64_t ns, char *dst, size_t dstlen)
+{
+    time_t s = (time_t)(ns / 1000000000);
+    int64_t rem = ns % 1000000000;
+    if (rem < 0) {
+        rem += 1000000000;
+        s--;
+    }
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    snprintf(dst, dstlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(rem / 1000000));
+    return dst;
+}
