@@ -68,10 +68,16 @@ struct mm_config {
 /* config.c */
 /* path NULL = MM_CONFIG_DEFAULT_PATH.  Errors go to d; MM_ECONFIG if any. */
 enum mm_err mm_config_load(struct mm_config **out, const char *path, struct mm_diag *d);
+/* The same from a buffer (fuzzing, tests): `name` is used in diagnostics and
+ * relative paths are resolved against `dir` (NULL = the current directory). */
+enum mm_err mm_config_load_mem(struct mm_config **out, const char *name, const char *buf,
+                               size_t len, const char *dir, struct mm_diag *d);
 /* The built-in defaults, as if from an empty file located in dir. */
 enum mm_err mm_config_default(struct mm_config **out, const char *dir);
 void mm_config_free(struct mm_config *c);
 /* Parse "udp://127.0.0.1:5514", "tcp://[::1]:5514". */
 enum mm_err mm_listen_parse(struct mm_listen *out, const char *url);
+/* Free the strings of a listen address filled by mm_listen_parse (not l itself). */
+void mm_listen_free(struct mm_listen *l);
 
 #endif

@@ -41,6 +41,18 @@ void mm_msgq_free(struct mm_msgq *q);
  */
 enum mm_err mm_msgq_push(struct mm_msgq *q, const struct mm_msg *m, int block);
 /*
+ * As mm_msgq_push(block=1) but waits at most timeout_ms (< 0: forever):
+ * MM_EFULL on timeout, so that a producer can check its own stop flag.
+ */
+enum mm_err mm_msgq_push_timed(struct mm_msgq *q, const struct mm_msg *m, int timeout_ms);
+/*
+ * Non-blocking push of n messages under one lock acquisition (the UDP path).
+ * Pushes in order and stops at the first that does not fit; returns how many
+ * were pushed (the caller counts the rest as dropped).  0 when closed.
+ * A message larger than the whole queue gives MM_EINVAL from mm_msgq_push().
+ */
+size_t mm_msgq_push_batch(struct mm_msgq *q, const struct mm_msg *m, size_t n);
+/*
  * Take up to max messages (waiting up to timeout_ms for the first).  They stay
  * valid until mm_msgq_release().  Returns 0 on timeout, or when closed and empty.
  */
@@ -58,6 +70,8 @@ struct mm_ingest_stats {
     _Atomic uint64_t truncated;      /* messages cut at max_message */
     _Atomic uint64_t tcp_conns;      /* TCP connections accepted in all */
     _Atomic uint64_t framing_errors; /* bad octet counts and the like */
+    _Atomic uint64_t tcp_rejected;   /* TCP connections closed at once: over the limit */
+    _Atomic uint64_t tcp_idle;       /* TCP connections closed for being idle */
 };
 
 struct mm_ingest;
@@ -81,6 +95,7 @@ struct mm_framer {
     size_t max;          /* max_message */
     int skipping;        /* discarding the rest of an over-long LF-framed message */
     size_t skip_left;    /* bytes of an over-long octet-counted frame still to discard */
+    int bad_count;       /* the current frame began with a bad octet count: LF-framed */
 };
 enum mm_err mm_framer_init(struct mm_framer *f, size_t max);
 void mm_framer_free(struct mm_framer *f);

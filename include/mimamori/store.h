@@ -49,7 +49,9 @@ int mm_store_schema_version(struct mm_store *st);
 /* writer.c */
 /*
  * Start the writer thread over a read-write store (which it then owns until
- * stop).  channels: the notify channels to make outbox rows for.
+ * stop; on failure it stays the caller's).  cfg is borrowed for the call
+ * only: the channels (cfg->notify: outbox rows for each, file channels
+ * delivered), batch_max and batch_ms are copied.
  */
 enum mm_err mm_store_writer_start(struct mm_store_writer **out, struct mm_store *st,
                                   const struct mm_config *cfg);
@@ -76,7 +78,24 @@ struct mm_alert_query {
  * number (an update of an incident gets a new one, so --follow sees it).
  */
 typedef int (*mm_alert_cb)(void *arg, int64_t seq, const struct mm_alert *a, const char *json);
+/*
+ * fn returns non-zero to stop.  The alert has id, rule_id, rule_title,
+ * severity, count, ts/first/last_seen, recv and group_key (borrowed, valid
+ * during the call); the other members are NULL/0: json has everything.
+ * last_seq (may be NULL): the seq of the last row passed to fn, or
+ * q->after_seq when there was none.
+ */
 enum mm_err mm_store_query_alerts(struct mm_store *st, const struct mm_alert_query *q,
                                   mm_alert_cb fn, void *arg, int64_t *last_seq);
+/*
+ * Per-source totals, by source name.  The row reuses struct mm_source_delta:
+ * first_ns/last_ns are first/last seen, the counters are totals.  fn returns
+ * non-zero to stop.
+ */
+typedef int (*mm_source_cb)(void *arg, const struct mm_source_delta *s);
+enum mm_err mm_store_query_sources(struct mm_store *st, mm_source_cb fn, void *arg);
+/* The last counters written (all 0 if none); updated_ns (may be NULL): when, 0 if never. */
+enum mm_err mm_store_query_counters(struct mm_store *st, struct mm_counters *out,
+                                    int64_t *updated_ns);
 
 #endif

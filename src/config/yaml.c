@@ -111,6 +111,11 @@ static struct mm_ynode *build(struct builder *b, yaml_event_t *ev, int depth)
         int is_map = ev->type == YAML_MAPPING_START_EVENT;
         yaml_event_type_t end = is_map ? YAML_MAPPING_END_EVENT : YAML_SEQUENCE_END_EVENT;
         n->type = is_map ? MM_Y_MAP : MM_Y_SEQ;
+        /* refused like scalar anchors: only aliases could use them */
+        if ((is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor) != NULL) {
+            mm_diag_error(b->d, b->file, n->line, n->col, "YAML anchors are not supported");
+            b->failed = 1;
+        }
         for (;;) {
             yaml_event_t kev;
             if (!yaml_parser_parse(&b->parser, &kev)) {

@@ -37,6 +37,9 @@ static void push(struct mm_diag *d, char *m)
 }
 
 static void vadd(struct mm_diag *d, const char *kind, const char *file, int line, int col,
+                 const char *fmt, va_list ap) __attribute__((format(printf, 6, 0)));
+
+static void vadd(struct mm_diag *d, const char *kind, const char *file, int line, int col,
                  const char *fmt, va_list ap)
 {
     char reason[1024];

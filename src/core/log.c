@@ -19,6 +19,9 @@ void mm_log_init(int verbosity, int with_time)
 }
 
 static void vlog(int level, int with_errno, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void vlog(int level, int with_errno, const char *fmt, va_list ap)
 {
     int saved = errno;
     char msg[2048];

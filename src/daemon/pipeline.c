@@ -1,0 +1,299 @@
+#include "daemon/pipeline.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mimamori/log.h"
+#include "mimamori/net.h"
+
+#define PIPE_BATCH 256
+#define PIPE_MAX_MATCH 64
+#define PIPE_MAX_SOURCES 1024
+#define PIPE_FLUSH_NS 1000000000LL
+
+/* Per-source counters since the last flush (open addressing on the peer text). */
+struct source_table {
+    struct mm_source_delta *slots;
+    uint8_t *used;
+    size_t n;
+    uint64_t overflow; /* sources not tracked because the table was full */
+};
+
+struct worker {
+    struct mm_pipeline *p;
+    struct mm_parse_ctx *pctx;
+    struct mm_alerter *alerter;
+    struct mm_event *ev;
+    struct source_table src;
+    /* cache of the last peer's text form: most batches come from one gateway */
+    struct sockaddr_storage last_peer;
+    char last_text[64];
+    int64_t last_flush;
+};
+
+static int64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++) {
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    }
+    return h;
+}
+
+static struct mm_source_delta *source_get(struct source_table *t, const char *name)
+{
+    size_t i = (size_t)(hash_str(name) % PIPE_MAX_SOURCES);
+    for (size_t k = 0; k < PIPE_MAX_SOURCES; k++, i = (i + 1) % PIPE_MAX_SOURCES) {
+        if (!t->used[i]) {
+            t->used[i] = 1;
+            t->n++;
+            memset(&t->slots[i], 0, sizeof(t->slots[i]));
+            snprintf(t->slots[i].source, sizeof(t->slots[i].source), "%s", name);
+            return &t->slots[i];
+        }
+        if (strcmp(t->slots[i].source, name) == 0) {
+            return &t->slots[i];
+        }
+    }
+    t->overflow++;
+    return NULL;
+}
+
+static const char *peer_text(struct worker *w, const struct mm_msg *m)
+{
+    if (m->transport == MM_MSG_FILE) {
+        return "file";
+    }
+    size_t len = m->peer.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                               : sizeof(struct sockaddr_in);
+    if (memcmp(&w->last_peer, &m->peer, len) == 0 && w->last_text[0] != '\0') {
+        return w->last_text;
+    }
+    struct mm_addr a;
+    mm_addr_from_sockaddr(&a, (const struct sockaddr *)&m->peer);
+    mm_addr_format(&a, w->last_text, sizeof(w->last_text));
+    memcpy(&w->last_peer, &m->peer, len);
+    return w->last_text;
+}
+
+static void flush_counters(struct worker *w)
+{
+    struct mm_pipeline *p = w->p;
+    struct source_table *t = &w->src;
+    if (t->n > 0) {
+        struct mm_source_delta batch[64];
+        size_t nb = 0;
+        for (size_t i = 0; i < PIPE_MAX_SOURCES; i++) {
+            if (!t->used[i]) {
+                continue;
+            }
+            batch[nb++] = t->slots[i];
+            t->used[i] = 0;
+            if (nb == 64) {
+                mm_store_writer_put_sources(p->writer, batch, nb);
+                nb = 0;
+            }
+        }
+        if (nb > 0) {
+            mm_store_writer_put_sources(p->writer, batch, nb);
+        }
+        t->n = 0;
+    }
+    struct mm_counters c;
+    memset(&c, 0, sizeof(c));
+    if (p->ingest != NULL) {
+        const struct mm_ingest_stats *s = mm_ingest_stats(p->ingest);
+        c.received = atomic_load(&s->received);
+        c.dropped_queue = atomic_load(&s->dropped_queue);
+        c.dropped_denied = atomic_load(&s->dropped_denied);
+        c.truncated = atomic_load(&s->truncated);
+    }
+    c.parsed = atomic_load(&p->parsed);
+    c.unparsed = atomic_load(&p->unparsed);
+    c.malformed = atomic_load(&p->malformed);
+    c.matched = atomic_load(&p->matched);
+    c.alerts = atomic_load(&p->alerts);
+    c.evicted = mm_alerter_evictions(w->alerter);
+    mm_store_writer_put_counters(p->writer, &c);
+    w->last_flush = now_ns();
+}
+
+static void process(struct worker *w, const struct mm_ruleset *rs, const struct mm_msg *m)
+{
+    struct mm_pipeline *p = w->p;
+    struct mm_event *ev = w->ev;
+    const char *src = peer_text(w, m);
+    mm_event_reset(ev, m->data, m->len, m->recv_ns);
+    ev->source = src;
+    if (m->truncated) {
+        ev->flags |= MM_EV_TRUNCATED;
+    }
+    mm_parse_event(w->pctx, ev, m->recv_ns);
+
+    struct mm_source_delta *sd = source_get(&w->src, src);
+    if (sd != NULL) {
+        if (sd->received == 0 || m->recv_ns < sd->first_ns) {
+            sd->first_ns = m->recv_ns;
+        }
+        if (m->recv_ns > sd->last_ns) {
+            sd->last_ns = m->recv_ns;
+        }
+        sd->received++;
+        struct mm_str host = ev->f[MM_F_SYSLOG_HOSTNAME];
+        if (host.p != NULL) {
+            size_t n = host.n < sizeof(sd->hostname) - 1 ? host.n : sizeof(sd->hostname) - 1;
+            memcpy(sd->hostname, host.p, n);
+            sd->hostname[n] = '\0';
+        }
+        snprintf(sd->parser, sizeof(sd->parser), "%s", ev->parser ? ev->parser : "syslog");
+    }
+    if (ev->flags & MM_EV_UNPARSED) {
+        atomic_fetch_add_explicit(&p->unparsed, 1, memory_order_relaxed);
+        if (sd != NULL) {
+            sd->unparsed++;
+        }
+    } else {
+        atomic_fetch_add_explicit(&p->parsed, 1, memory_order_relaxed);
+        if (sd != NULL) {
+            sd->parsed++;
+        }
+    }
+    if (ev->flags & MM_EV_MALFORMED) {
+        atomic_fetch_add_explicit(&p->malformed, 1, memory_order_relaxed);
+        if (sd != NULL) {
+            sd->malformed++;
+        }
+    }
+    if (rs == NULL) {
+        return;
+    }
+    const struct mm_rule *hits[PIPE_MAX_MATCH];
+    size_t nhits = mm_ruleset_match(rs, ev, hits, PIPE_MAX_MATCH);
+    if (nhits == 0) {
+        return;
+    }
+    atomic_fetch_add_explicit(&p->matched, 1, memory_order_relaxed);
+    for (size_t i = 0; i < nhits; i++) {
+        struct mm_alert *a = mm_alerter_fire(w->alerter, hits[i], ev);
+        if (a == NULL) {
+            log_warnx("out of memory raising an alert for rule %s", mm_rule_id(hits[i]));
+            continue;
+        }
+        if (!a->is_update) {
+            atomic_fetch_add_explicit(&p->alerts, 1, memory_order_relaxed);
+        }
+        mm_store_writer_put_alert(p->writer, a);
+    }
+}
+
+static void *pipeline_main(void *arg)
+{
+    struct worker *w = arg;
+    struct mm_pipeline *p = w->p;
+    struct mm_msg msgs[PIPE_BATCH];
+    for (;;) {
+        size_t n = mm_msgq_pop(p->q, msgs, PIPE_BATCH, 200);
+        if (n == 0) {
+            if (mm_msgq_closed_and_empty(p->q)) {
+                break;
+            }
+        } else {
+            pthread_mutex_lock(&p->rules_mu);
+            struct mm_ruleset *rs = p->rules;
+            if (rs != NULL) {
+                mm_ruleset_ref(rs);
+            }
+            pthread_mutex_unlock(&p->rules_mu);
+            for (size_t i = 0; i < n; i++) {
+                process(w, rs, &msgs[i]);
+            }
+            mm_ruleset_unref(rs);
+            mm_msgq_release(p->q, n);
+        }
+        if (now_ns() - w->last_flush >= PIPE_FLUSH_NS) {
+            flush_counters(w);
+        }
+    }
+    flush_counters(w);
+    mm_alerter_free(w->alerter);
+    mm_parse_ctx_free(w->pctx);
+    free(w->src.slots);
+    free(w->src.used);
+    free(w->ev);
+    free(w);
+    return NULL;
+}
+
+enum mm_err mm_pipeline_start(struct mm_pipeline *p)
+{
+    struct worker *w = calloc(1, sizeof(*w));
+    if (w == NULL) {
+        return MM_ENOMEM;
+    }
+    w->p = p;
+    w->ev = malloc(sizeof(*w->ev));
+    w->src.slots = calloc(PIPE_MAX_SOURCES, sizeof(*w->src.slots));
+    w->src.used = calloc(PIPE_MAX_SOURCES, 1);
+    struct mm_source_pin pins[64];
+    size_t npins = 0;
+    for (size_t i = 0; i < p->cfg->nsources && npins < 64; i++) {
+        pins[npins].match = p->cfg->sources[i].match;
+        pins[npins].parser = p->cfg->sources[i].parser;
+        pins[npins].name = p->cfg->sources[i].name;
+        npins++;
+    }
+    enum mm_err rc = MM_ENOMEM;
+    if (w->ev == NULL || w->src.slots == NULL || w->src.used == NULL) {
+        goto fail;
+    }
+    rc = mm_parse_ctx_new(&w->pctx, p->tz, pins, npins);
+    if (rc != MM_OK) {
+        goto fail;
+    }
+    rc = mm_alerter_new(&w->alerter, 100000);
+    if (rc != MM_OK) {
+        goto fail;
+    }
+    w->last_flush = now_ns();
+    if (pthread_create(&p->thread, NULL, pipeline_main, w) != 0) {
+        rc = MM_EIO;
+        goto fail;
+    }
+    p->started = 1;
+    return MM_OK;
+fail:
+    mm_alerter_free(w->alerter);
+    mm_parse_ctx_free(w->pctx);
+    free(w->src.slots);
+    free(w->src.used);
+    free(w->ev);
+    free(w);
+    return rc;
+}
+
+void mm_pipeline_set_rules(struct mm_pipeline *p, struct mm_ruleset *rs)
+{
+    pthread_mutex_lock(&p->rules_mu);
+    struct mm_ruleset *old = p->rules;
+    p->rules = rs;
+    pthread_mutex_unlock(&p->rules_mu);
+    mm_ruleset_unref(old);
+}
+
+void mm_pipeline_join(struct mm_pipeline *p)
+{
+    if (p->started) {
+        pthread_join(p->thread, NULL);
+        p->started = 0;
+    }
+}

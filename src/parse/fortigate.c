@@ -1,0 +1,683 @@
+/*
+ * fortigate.c - Fortinet FortiGate (FortiOS 5.x-7.x, and the 4.x "log_id="
+ * spelling) key=value logs: traffic, utm (virus, webfilter, ips, app-ctrl,
+ * dns, ssl, anomaly ...), event (system, vpn, user, ha ...).
+ *
+ * Every pair becomes an extra "fortinet.<key>"; the keys below are also
+ * mapped to ECS fields.  Values are slices of the body, or scratch copies
+ * when they were quoted with backslash escapes or had to be composed
+ * (lower-cased protocol, logdesc-derived action, byte totals).
+ *
+ * Reference: FortiOS Log Message Reference (docs.fortinet.com), "Log types
+ * and subtypes" and the per-logid field tables.
+ */
+#include "mimamori/parse.h"
+
+#include <string.h>
+
+#include "mimamori/net.h"
+
+#define NS "fortinet"
+
+/* The keys mapped to ECS fields; anything else is only an extra. */
+enum fgkey {
+    K_SRCIP, K_DSTIP, K_SRCPORT, K_DSTPORT, K_PROTO, K_SERVICE, K_ACTION, K_POLICYID,
+    K_POLICYNAME, K_DEVNAME, K_DEVID, K_USER, K_SENTBYTE, K_RCVDBYTE, K_SENTPKT, K_RCVDPKT,
+    K_TRANSIP, K_TRANSPORT, K_TRANIP, K_TRANPORT, K_HOSTNAME, K_URL, K_VIRUS, K_ATTACK, K_MSG,
+    K_LOGDESC, K_REMIP, K_REMPORT, K_LOCIP, K_LOCPORT, K_UI, K_STATUS, K_REASON, K_TUNNELTYPE,
+    K_VPNTUNNEL, K_TUNNELIP, K_ASSIGNIP, K_SRCINTF, K_DSTINTF, K_SRCINTFROLE, K_DSTINTFROLE,
+    K_LEVEL, K_LOGID, K_TYPE, K_SUBTYPE, K_EVENTTYPE, K_DIRECTION, K_QNAME, K_FILENAME, K_AGENT,
+    K_GROUP, K_CATDESC, K_SRCMAC, K_DSTMAC, K_XAUTHUSER, K_CFGPATH, K_CVE, K_SEVERITY, K_DSTUSER,
+    K_ANALYTICSCKSUM, K_SRCNAME, K_UNAUTHUSER,
+    K__COUNT
+};
+
+struct keymap {
+    const char *name;
+    uint8_t len;
+    uint8_t key; /* enum fgkey */
+};
+
+#define KM(s, k) {s, sizeof(s) - 1, k}
+static const struct keymap keymap[] = {
+    KM("srcip", K_SRCIP), KM("dstip", K_DSTIP), KM("srcport", K_SRCPORT),
+    KM("dstport", K_DSTPORT), KM("proto", K_PROTO), KM("service", K_SERVICE),
+    KM("action", K_ACTION), KM("policyid", K_POLICYID), KM("policyname", K_POLICYNAME),
+    KM("devname", K_DEVNAME), KM("devid", K_DEVID), KM("user", K_USER),
+    KM("sentbyte", K_SENTBYTE), KM("rcvdbyte", K_RCVDBYTE), KM("sentpkt", K_SENTPKT),
+    KM("rcvdpkt", K_RCVDPKT), KM("transip", K_TRANSIP), KM("transport", K_TRANSPORT),
+    KM("tranip", K_TRANIP), KM("tranport", K_TRANPORT), KM("hostname", K_HOSTNAME),
+    KM("url", K_URL), KM("virus", K_VIRUS), KM("attack", K_ATTACK), KM("msg", K_MSG),
+    KM("logdesc", K_LOGDESC), KM("remip", K_REMIP), KM("remport", K_REMPORT),
+    KM("locip", K_LOCIP), KM("locport", K_LOCPORT), KM("ui", K_UI), KM("status", K_STATUS),
+    KM("reason", K_REASON), KM("tunneltype", K_TUNNELTYPE), KM("vpntunnel", K_VPNTUNNEL),
+    KM("tunnelip", K_TUNNELIP), KM("assignip", K_ASSIGNIP), KM("srcintf", K_SRCINTF),
+    KM("dstintf", K_DSTINTF), KM("srcintfrole", K_SRCINTFROLE),
+    KM("dstintfrole", K_DSTINTFROLE), KM("level", K_LEVEL), KM("logid", K_LOGID),
+    KM("type", K_TYPE), KM("subtype", K_SUBTYPE), KM("eventtype", K_EVENTTYPE),
+    KM("direction", K_DIRECTION), KM("qname", K_QNAME), KM("filename", K_FILENAME),
+    KM("agent", K_AGENT), KM("group", K_GROUP), KM("catdesc", K_CATDESC),
+    KM("srcmac", K_SRCMAC), KM("dstmac", K_DSTMAC), KM("xauthuser", K_XAUTHUSER),
+    KM("cfgpath", K_CFGPATH), KM("cve", K_CVE), KM("severity", K_SEVERITY),
+    KM("dstuser", K_DSTUSER), KM("analyticscksum", K_ANALYTICSCKSUM),
+    KM("srcname", K_SRCNAME), KM("unauthuser", K_UNAUTHUSER),
+    /* FortiOS 4.x spellings */
+    KM("src", K_SRCIP), KM("dst", K_DSTIP), KM("src_port", K_SRCPORT),
+    KM("dst_port", K_DSTPORT), KM("device_id", K_DEVID), KM("log_id", K_LOGID),
+    KM("pri", K_LEVEL), KM("sent", K_SENTBYTE), KM("rcvd", K_RCVDBYTE),
+    KM("sent_pkt", K_SENTPKT), KM("rcvd_pkt", K_RCVDPKT), KM("src_int", K_SRCINTF),
+    KM("dst_int", K_DSTINTF),
+};
+#undef KM
+
+static int eq(struct mm_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
+}
+
+static int ieq(struct mm_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (s.p == NULL || s.n != n) {
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = s.p[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        }
+        if (c != lit[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* s contains lit (ASCII case-insensitive). */
+static int icontains(struct mm_str s, const char *lit)
+{
+    size_t n = strlen(lit);
+    if (s.p == NULL || s.n < n) {
+        return 0;
+    }
+    for (size_t i = 0; i + n <= s.n; i++) {
+        size_t j = 0;
+        for (; j < n; j++) {
+            char c = s.p[i + j];
+            if (c >= 'A' && c <= 'Z') {
+                c = (char)(c - 'A' + 'a');
+            }
+            if (c != lit[j]) {
+                break;
+            }
+        }
+        if (j == n) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int is_digits(struct mm_str s)
+{
+    if (s.p == NULL || s.n == 0 || s.n > 19) {
+        return 0;
+    }
+    for (uint32_t i = 0; i < s.n; i++) {
+        if (s.p[i] < '0' || s.p[i] > '9') {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int is_ip(struct mm_str s)
+{
+    struct mm_addr a;
+    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
+}
+
+/* A meaningful value: present, not empty, not FortiOS's "N/A" placeholder. */
+static int has(struct mm_str s)
+{
+    return s.p != NULL && s.n > 0 && !eq(s, "N/A") && !eq(s, "(null)");
+}
+
+static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
+{
+    if (s.p != NULL && s.n > 0) {
+        mm_event_set(ev, f, s.p, s.n);
+    }
+}
+
+static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
+{
+    if (is_ip(s)) {
+        mm_event_set(ev, f, s.p, s.n);
+    }
+}
+
+static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
+{
+    if (is_digits(s)) {
+        mm_event_set(ev, f, s.p, s.n);
+    }
+}
+
+/* Lower-case copy into scratch, non-alphanumerics as '-' (for derived actions). */
+static void set_slug(struct mm_event *ev, enum mm_field f, struct mm_str s, int dash)
+{
+    if (s.p == NULL || s.n == 0 || s.n > 128) {
+        return;
+    }
+    char *d = mm_event_alloc(ev, s.n);
+    if (d == NULL) {
+        return;
+    }
+    for (uint32_t i = 0; i < s.n; i++) {
+        char c = s.p[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (char)(c - 'A' + 'a');
+        } else if (dash && !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
+            c = '-';
+        }
+        d[i] = c;
+    }
+    mm_event_set(ev, f, d, s.n);
+}
+
+static uint64_t to_u64(struct mm_str s)
+{
+    uint64_t v = 0;
+    for (uint32_t i = 0; i < s.n; i++) {
+        v = v * 10 + (uint64_t)(s.p[i] - '0');
+    }
+    return v;
+}
+
+/* Set f to the decimal sum a + b (both all-digit, <= 19 digits) in scratch. */
+static void set_sum(struct mm_event *ev, enum mm_field f, struct mm_str a, struct mm_str b)
+{
+    if (!is_digits(a) || !is_digits(b) || a.n > 18 || b.n > 18) {
+        return;
+    }
+    uint64_t v = to_u64(a) + to_u64(b);
+    char tmp[24];
+    size_t n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    char *d = mm_event_alloc(ev, n);
+    if (d == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        d[i] = tmp[n - 1 - i];
+    }
+    mm_event_set(ev, f, d, n);
+}
+
+/* IANA protocol number to the ECS network.transport name. */
+static const char *proto_name(struct mm_str s)
+{
+    if (eq(s, "6")) {
+        return "tcp";
+    } else if (eq(s, "17")) {
+        return "udp";
+    } else if (eq(s, "1")) {
+        return "icmp";
+    } else if (eq(s, "58")) {
+        return "ipv6-icmp";
+    } else if (eq(s, "47")) {
+        return "gre";
+    } else if (eq(s, "50")) {
+        return "esp";
+    } else if (eq(s, "51")) {
+        return "ah";
+    } else if (eq(s, "132")) {
+        return "sctp";
+    } else if (eq(s, "2")) {
+        return "igmp";
+    } else if (eq(s, "89")) {
+        return "ospf";
+    }
+    return NULL;
+}
+
+/* Position of key= at the start of body or after a blank; len when absent. */
+static size_t find_key(const char *body, size_t len, const char *key)
+{
+    size_t kn = strlen(key);
+    const char *p = body;
+    const char *end = body + len;
+    while ((size_t)(end - p) >= kn) {
+        const char *hit = memmem(p, (size_t)(end - p), key, kn);
+        if (hit == NULL) {
+            break;
+        }
+        if (hit == body || hit[-1] == ' ' || hit[-1] == '\t') {
+            return (size_t)(hit - body);
+        }
+        p = hit + 1;
+    }
+    return len;
+}
+
+static int has_key(const char *body, size_t len, const char *key)
+{
+    return find_key(body, len, key) < len;
+}
+
+static int fortigate_detect(const struct mm_event *ev, const char *body, size_t len)
+{
+    (void)ev;
+    int logid = has_key(body, len, "logid=");
+    int oldlogid = has_key(body, len, "log_id=");
+    if (!logid && !oldlogid) {
+        return 0;
+    }
+    if (!has_key(body, len, "type=")) {
+        return 0;
+    }
+    /* Sophos SFOS also writes log_id= and device_id=, never devid= or subtype= */
+    if (has_key(body, len, "log_component=") || has_key(body, len, "log_type=")) {
+        return 0;
+    }
+    if (has_key(body, len, "devid=FG") || has_key(body, len, "devid=\"FG") ||
+        has_key(body, len, "device_id=FG")) {
+        return 95;
+    }
+    if (has_key(body, len, "subtype=")) {
+        return logid ? 85 : 70;
+    }
+    return 0;
+}
+
+/* Key shape: letters, digits, '_', '-', '.'; starting with a letter. */
+static int plausible_key(struct mm_str k)
+{
+    if (k.n == 0 || k.n > 64) {
+        return 0;
+    }
+    char c0 = k.p[0];
+    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_')) {
+        return 0;
+    }
+    for (uint32_t i = 1; i < k.n; i++) {
+        char c = k.p[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '-' || c == '.')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int lookup(struct mm_str k)
+{
+    for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++) {
+        if (keymap[i].len == k.n && memcmp(keymap[i].name, k.p, k.n) == 0) {
+            return keymap[i].key;
+        }
+    }
+    return -1;
+}
+
+/* "https(192.0.2.1)" -> "192.0.2.1" */
+static struct mm_str ui_addr(struct mm_str ui)
+{
+    struct mm_str r = {NULL, 0};
+    if (ui.p == NULL) {
+        return r;
+    }
+    const char *open = memchr(ui.p, '(', ui.n);
+    if (open == NULL) {
+        return r;
+    }
+    const char *start = open + 1;
+    const char *end = ui.p + ui.n;
+    const char *close = memchr(start, ')', (size_t)(end - start));
+    if (close == NULL) {
+        return r;
+    }
+    r.p = start;
+    r.n = (uint32_t)(close - start);
+    return r;
+}
+
+static int denied_action(struct mm_str a)
+{
+    return ieq(a, "deny") || ieq(a, "blocked") || ieq(a, "block") || ieq(a, "dropped") ||
+           ieq(a, "drop") || ieq(a, "reset") || ieq(a, "reject") || ieq(a, "clear_session") ||
+           ieq(a, "quarantine") || ieq(a, "ban-ip");
+}
+
+/* The action word: action=, or status= in FortiOS 4.x traffic logs. */
+static struct mm_str action_of(const struct mm_str *v)
+{
+    if (v[K_ACTION].p == NULL && eq(v[K_TYPE], "traffic") && v[K_STATUS].p != NULL) {
+        return v[K_STATUS];
+    }
+    return v[K_ACTION];
+}
+
+static void categorize(struct mm_event *ev, const struct mm_str *v)
+{
+    struct mm_str type = v[K_TYPE], sub = v[K_SUBTYPE], act = action_of(v);
+    const char *cat = NULL, *etype = NULL, *kind = "event";
+
+    if (eq(type, "traffic")) {
+        cat = "network";
+        if (denied_action(act)) {
+            etype = "denied";
+        } else if (eq(act, "start")) {
+            etype = "start";
+        } else {
+            etype = "allowed";
+        }
+    } else if (eq(type, "utm") || eq(type, "anomaly") || eq(type, "attack") ||
+               eq(type, "virus") || eq(type, "webfilter") || eq(type, "ips")) {
+        struct mm_str s = eq(type, "utm") ? sub : type;
+        kind = "alert";
+        if (eq(s, "virus")) {
+            cat = "malware";
+        } else if (eq(s, "ips") || eq(s, "anomaly") || eq(s, "attack")) {
+            cat = "intrusion_detection";
+        } else if (eq(s, "webfilter") || eq(s, "waf")) {
+            cat = "web";
+        } else if (eq(s, "emailfilter")) {
+            cat = "email";
+        } else if (eq(s, "dlp") || eq(s, "cifs") || eq(s, "file-filter")) {
+            cat = "file";
+        } else {
+            cat = "network";
+            kind = "event";
+        }
+        if (denied_action(act)) {
+            etype = "denied";
+        } else if (ieq(act, "pass") || ieq(act, "passthrough") || ieq(act, "allowed") ||
+                   ieq(act, "accept") || ieq(act, "exempt")) {
+            etype = "allowed";
+        } else {
+            etype = "info";
+        }
+    } else if (eq(type, "event")) {
+        struct mm_str desc = v[K_LOGDESC];
+        int login = icontains(act, "login") || icontains(act, "logout") ||
+                    icontains(act, "logon") || icontains(act, "logoff") ||
+                    icontains(act, "auth") || icontains(desc, "login") ||
+                    icontains(desc, "logout") || icontains(desc, "authentication") ||
+                    icontains(desc, "logon");
+        int config = v[K_CFGPATH].p != NULL || icontains(desc, "configur") ||
+                     icontains(desc, "config change") || ieq(act, "edit") || ieq(act, "add") ||
+                     ieq(act, "delete") || ieq(act, "move") || ieq(act, "set");
+        if (login) {
+            cat = "authentication";
+            if (icontains(act, "logout") || icontains(act, "logoff") ||
+                icontains(desc, "logout")) {
+                etype = "end";
+            } else {
+                etype = "start";
+            }
+        } else if (config) {
+            cat = "configuration";
+            etype = "change";
+        } else if (eq(sub, "vpn")) {
+            cat = "network";
+            if (eq(act, "tunnel-up") || eq(act, "ssl-new-con") || eq(act, "phase2-up")) {
+                etype = "start";
+            } else if (icontains(act, "down")) {
+                etype = "end";
+            } else {
+                etype = "info";
+            }
+        } else {
+            cat = "host";
+            etype = "info";
+        }
+    }
+    if (cat != NULL) {
+        mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, cat);
+    }
+    if (etype != NULL) {
+        mm_event_set_cstr(ev, MM_F_EVENT_TYPE, etype);
+    }
+    mm_event_set_cstr(ev, MM_F_EVENT_KIND, kind);
+
+    /* outcome: explicit status first, then the action's own word */
+    struct mm_str st = v[K_STATUS];
+    if (ieq(st, "success") || ieq(st, "succeeded")) {
+        mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
+    } else if (ieq(st, "failed") || ieq(st, "failure") || ieq(st, "fail") ||
+               icontains(act, "fail") || icontains(v[K_LOGDESC], "fail")) {
+        mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
+    } else if (cat != NULL && (strcmp(cat, "authentication") == 0) &&
+               (icontains(v[K_LOGDESC], "success") || eq(act, "tunnel-up") ||
+                eq(act, "ssl-login"))) {
+        mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
+    }
+}
+
+static void map_fields(struct mm_event *ev, const struct mm_str *v)
+{
+    int vpn = eq(v[K_SUBTYPE], "vpn");
+
+    mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, "Fortinet");
+    mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, "FortiGate");
+    mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "firewall");
+    set(ev, MM_F_OBSERVER_NAME, v[K_DEVNAME]);
+    set(ev, MM_F_OBSERVER_SERIAL, v[K_DEVID]);
+    set(ev, MM_F_EVENT_CODE, v[K_LOGID]);
+
+    set_ip(ev, MM_F_SOURCE_IP, v[K_SRCIP]);
+    set_ip(ev, MM_F_DESTINATION_IP, v[K_DSTIP]);
+    set_num(ev, MM_F_SOURCE_PORT, v[K_SRCPORT]);
+    set_num(ev, MM_F_DESTINATION_PORT, v[K_DSTPORT]);
+    if (vpn || ev->f[MM_F_SOURCE_IP].p == NULL) {
+        /* VPN events name the peer remip (remote) and the gateway locip */
+        if (is_ip(v[K_REMIP])) {
+            set_ip(ev, MM_F_SOURCE_IP, v[K_REMIP]);
+            set_num(ev, MM_F_SOURCE_PORT, v[K_REMPORT]);
+            if (is_ip(v[K_LOCIP])) {
+                set_ip(ev, MM_F_DESTINATION_IP, v[K_LOCIP]);
+                set_num(ev, MM_F_DESTINATION_PORT, v[K_LOCPORT]);
+            }
+        }
+    }
+    if (ev->f[MM_F_SOURCE_IP].p == NULL) {
+        /* admin logins: ui=https(192.0.2.1) */
+        set_ip(ev, MM_F_SOURCE_IP, ui_addr(v[K_UI]));
+    }
+    set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_TRANSIP]);
+    set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_TRANSPORT]);
+    set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_TRANIP]);
+    set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_TRANPORT]);
+    set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
+    set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
+
+    const char *tr = proto_name(v[K_PROTO]);
+    if (tr != NULL) {
+        mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, tr);
+    }
+    set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
+    if (v[K_SERVICE].p != NULL && memchr(v[K_SERVICE].p, '/', v[K_SERVICE].n) == NULL) {
+        set_slug(ev, MM_F_NETWORK_PROTOCOL, v[K_SERVICE], 0);
+    }
+    /*
+     * network.direction: from the interface roles (the session's direction);
+     * the UTM direction= word (which side sent the content) only as fallback.
+     */
+    struct mm_str sr = v[K_SRCINTFROLE], dr = v[K_DSTINTFROLE];
+    int sin = eq(sr, "lan") || eq(sr, "dmz"), din = eq(dr, "lan") || eq(dr, "dmz");
+    if (sin && eq(dr, "wan")) {
+        mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
+    } else if (eq(sr, "wan") && din) {
+        mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
+    } else if (sin && din) {
+        mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "internal");
+    } else if (ieq(v[K_DIRECTION], "incoming") || ieq(v[K_DIRECTION], "inbound")) {
+        mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
+    } else if (ieq(v[K_DIRECTION], "outgoing") || ieq(v[K_DIRECTION], "outbound")) {
+        mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
+    }
+
+    set_num(ev, MM_F_SOURCE_BYTES, v[K_SENTBYTE]);
+    set_num(ev, MM_F_DESTINATION_BYTES, v[K_RCVDBYTE]);
+    set_num(ev, MM_F_SOURCE_PACKETS, v[K_SENTPKT]);
+    set_num(ev, MM_F_DESTINATION_PACKETS, v[K_RCVDPKT]);
+    set_sum(ev, MM_F_NETWORK_BYTES, v[K_SENTBYTE], v[K_RCVDBYTE]);
+    set_sum(ev, MM_F_NETWORK_PACKETS, v[K_SENTPKT], v[K_RCVDPKT]);
+
+    set(ev, MM_F_RULE_ID, v[K_POLICYID]);
+    set(ev, MM_F_RULE_NAME, v[K_POLICYNAME]);
+    set(ev, MM_F_RULE_CATEGORY, v[K_CATDESC]);
+    if (has(v[K_SRCINTF])) {
+        set(ev, MM_F_OBSERVER_INGRESS_IF, v[K_SRCINTF]);
+    }
+    if (has(v[K_DSTINTF])) {
+        set(ev, MM_F_OBSERVER_EGRESS_IF, v[K_DSTINTF]);
+    }
+
+    /* user: the authenticated user, else the VPN xauth user, else unauthuser */
+    if (v[K_USER].p != NULL && v[K_USER].n > 0) {
+        if (eq(v[K_USER], "N/A") && has(v[K_XAUTHUSER])) {
+            set(ev, MM_F_USER_NAME, v[K_XAUTHUSER]);
+        } else {
+            set(ev, MM_F_USER_NAME, v[K_USER]);
+        }
+    } else if (has(v[K_XAUTHUSER])) {
+        set(ev, MM_F_USER_NAME, v[K_XAUTHUSER]);
+    } else if (has(v[K_UNAUTHUSER])) {
+        set(ev, MM_F_USER_NAME, v[K_UNAUTHUSER]);
+    }
+    if (has(v[K_DSTUSER])) {
+        set(ev, MM_F_USER_TARGET_NAME, v[K_DSTUSER]);
+    }
+    if (has(v[K_GROUP])) {
+        set(ev, MM_F_GROUP_NAME, v[K_GROUP]);
+    }
+
+    set(ev, MM_F_URL_DOMAIN, v[K_HOSTNAME]);
+    set(ev, MM_F_URL_ORIGINAL, v[K_URL]);
+    if (v[K_URL].p != NULL && v[K_URL].n > 0 && v[K_URL].p[0] == '/') {
+        const char *q = memchr(v[K_URL].p, '?', v[K_URL].n);
+        mm_event_set(ev, MM_F_URL_PATH, v[K_URL].p,
+                     q != NULL ? (size_t)(q - v[K_URL].p) : v[K_URL].n);
+    }
+    set(ev, MM_F_USER_AGENT, v[K_AGENT]);
+    set(ev, MM_F_DNS_QUESTION_NAME, v[K_QNAME]);
+    set(ev, MM_F_FILE_NAME, v[K_FILENAME]);
+    if (v[K_ANALYTICSCKSUM].n == 64) {
+        set(ev, MM_F_FILE_HASH_SHA256, v[K_ANALYTICSCKSUM]);
+    }
+    if (has(v[K_VIRUS])) {
+        set(ev, MM_F_THREAT_NAME, v[K_VIRUS]);
+    }
+    if (has(v[K_ATTACK])) {
+        set(ev, MM_F_THREAT_SIGNATURE, v[K_ATTACK]);
+        if (ev->f[MM_F_THREAT_NAME].p == NULL) {
+            set(ev, MM_F_THREAT_NAME, v[K_ATTACK]);
+        }
+    }
+    if (has(v[K_CVE])) {
+        set(ev, MM_F_VULNERABILITY_ID, v[K_CVE]);
+    }
+    if (has(v[K_REASON]) && !eq(v[K_REASON], "none")) {
+        set(ev, MM_F_EVENT_REASON, v[K_REASON]);
+    }
+
+    if (has(v[K_TUNNELTYPE])) {
+        set(ev, MM_F_TUNNEL_TYPE, v[K_TUNNELTYPE]);
+    }
+    if (has(v[K_VPNTUNNEL])) {
+        set(ev, MM_F_TUNNEL_NAME, v[K_VPNTUNNEL]);
+    }
+    set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_TUNNELIP]);
+    if (ev->f[MM_F_VPN_ASSIGNED_IP].p == NULL) {
+        set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_ASSIGNIP]);
+    }
+
+    /* event.action: the vendor's action; for events without one, the logdesc */
+    struct mm_str act = action_of(v);
+    if (act.p != NULL && act.n > 0) {
+        set(ev, MM_F_EVENT_ACTION, act);
+    } else if (v[K_LOGDESC].p != NULL) {
+        set_slug(ev, MM_F_EVENT_ACTION, v[K_LOGDESC], 1);
+    }
+    struct mm_str sev = v[K_LEVEL];
+    if (sev.p != NULL) {
+        mm_event_add(ev, NULL, "log.level", 9, sev.p, sev.n);
+    }
+}
+
+/*
+ * Skip leading words without '=' (a syslog header the header parser did not
+ * recognise, e.g. "2018 Apr 09 16:03:37 host->192.0.2.1 date=...").  len when
+ * no word has one.
+ */
+static size_t skip_prefix(const char *body, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t j = i;
+        while (j < len && body[j] != ' ' && body[j] != '=') {
+            j++;
+        }
+        if (j < len && body[j] == '=') {
+            return i;
+        }
+        while (j < len && body[j] == ' ') {
+            j++;
+        }
+        i = j;
+    }
+    return len;
+}
+
+static enum mm_parse_rc fortigate_parse(struct mm_event *ev, const char *body, size_t len)
+{
+    struct mm_str v[K__COUNT];
+    memset(v, 0, sizeof(v));
+    size_t off = skip_prefix(body, len);
+    struct mm_kv_iter it;
+    mm_kv_init(&it, body + off, len - off, '\0');
+    struct mm_str key, val;
+    int escaped;
+    size_t npairs = 0;
+    while (mm_kv_next(&it, &key, &val, &escaped)) {
+        if (!plausible_key(key)) {
+            continue;
+        }
+        if (escaped) {
+            val = mm_kv_unescape(ev, val);
+        }
+        if (val.p == NULL) {
+            val.p = key.p + key.n;
+            val.n = 0;
+        }
+        npairs++;
+        mm_event_add(ev, NS, key.p, key.n, val.p, val.n);
+        int k = lookup(key);
+        if (k >= 0 && v[k].p == NULL) {
+            v[k] = val;
+        }
+    }
+    if (npairs == 0 || (v[K_TYPE].p == NULL && v[K_SUBTYPE].p == NULL)) {
+        /* no FortiGate shape (every FortiOS log has type= and subtype=) */
+        return MM_PARSE_NOMATCH;
+    }
+    map_fields(ev, v);
+    categorize(ev, v);
+    if (v[K_LOGID].p == NULL || v[K_TYPE].p == NULL) {
+        return MM_PARSE_MALFORMED;
+    }
+    return MM_PARSE_OK;
+}
+
+const struct mm_parser mm_parser_fortigate = {
+    .name = "fortigate",
+    .detect = fortigate_detect,
+    .parse = fortigate_parse,
+};

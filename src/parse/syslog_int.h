@@ -1,0 +1,32 @@
+/*
+ * syslog_int.h - the syslog header reader with a zone-offset cache, for the
+ * registry.  The cache belongs to one parse context (one thread); it remembers
+ * the UTC offset of a few local hours in which the zone does not change, so
+ * that a year-less or offset-less timestamp costs no zone lookup.
+ */
+#ifndef MM_PARSE_SYSLOG_INT_H
+#define MM_PARSE_SYSLOG_INT_H
+
+#include "mimamori/parse.h"
+
+#define MM_TZCACHE_SLOTS 8
+
+struct mm_tzslot {
+    int64_t local_hour; /* local time / 1 h; INT64_MIN = empty */
+    int32_t off;        /* UTC offset in seconds during that whole hour */
+};
+
+struct mm_tzcache {
+    const struct mm_tz *tz; /* the zone the entries are for; a change empties them */
+    int init;
+    int64_t now_hour; /* UTC hour of the cached now offset; INT64_MIN = none */
+    int32_t now_off;
+    struct mm_tzslot slot[MM_TZCACHE_SLOTS];
+};
+
+/* syslog.c */
+/* mm_syslog_parse_header() with a cache (zeroed before first use; NULL = none). */
+void mm_syslog_header(struct mm_event *ev, const struct mm_tz *tz, struct mm_tzcache *tc,
+                      int64_t now_ns, const char **body, size_t *bodylen);
+
+#endif

@@ -1,0 +1,365 @@
+/*
+ * alerter.c - from rule matches to alerts, with per-group suppression.
+ *
+ * The group of a match is the rule id plus the values of the rule's group-by
+ * fields (a missing field counts as the empty value); with no group-by the
+ * rule has one group.  While a group's window is open (event time of the
+ * match < first_seen + suppress), a match updates the group's alert (same id,
+ * count + 1, last_seen, evidence, fields of the newest event) and is returned
+ * as an update; after it, the next match opens a new alert.  The window is
+ * anchored at the first event so that a brute force lasting hours produces
+ * one alert per window, not one endless incident.  suppress 0 = every match
+ * is a new alert and nothing is kept.
+ *
+ * The table is bounded by max_groups: when full, the least recently updated
+ * group is dropped (counted in evictions); it only means that its next match
+ * opens a new alert a little early.  Owned by one thread.
+ *
+ * Alert ids are (wall-clock ms << 20) | counter, kept strictly increasing in
+ * the process, so ids of different runs do not collide either.
+ */
+#include "rules_int.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_MAX_GROUPS 65536
+#define FIELDS_JSON_MAX (256u * 1024u)
+
+struct group {
+    char *key;          /* binary: rule id, NUL, then (u32 len, bytes) per field (owned) */
+    size_t klen;
+    uint64_t hash;
+    struct mm_alert *alert; /* the incident's current state (owned) */
+    struct group *older, *newer; /* LRU list, oldest at al->oldest */
+    struct group *hnext;
+};
+
+struct mm_alerter {
+    struct group **buckets;
+    size_t nbuckets;    /* power of two */
+    size_t n, max;
+    struct group *oldest, *newest;
+    uint64_t evictions;
+};
+
+static _Atomic uint64_t last_id;
+
+static uint64_t next_id(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    uint64_t base = ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u) << 20;
+    uint64_t cur = atomic_load(&last_id);
+    for (;;) {
+        uint64_t id = base > cur ? base : cur + 1;
+        if (atomic_compare_exchange_weak(&last_id, &cur, id)) {
+            return id;
+        }
+    }
+}
+
+enum mm_err mm_alerter_new(struct mm_alerter **out, size_t max_groups)
+{
+    *out = NULL;
+    struct mm_alerter *al = calloc(1, sizeof(*al));
+    if (al == NULL) {
+        return MM_ENOMEM;
+    }
+    al->max = max_groups ? max_groups : DEFAULT_MAX_GROUPS;
+    size_t nb = 16;
+    while (nb < al->max && nb < (1u << 20)) {
+        nb *= 2;
+    }
+    al->nbuckets = nb;
+    al->buckets = calloc(nb, sizeof(*al->buckets));
+    if (al->buckets == NULL) {
+        free(al);
+        return MM_ENOMEM;
+    }
+    *out = al;
+    return MM_OK;
+}
+
+static void group_free(struct group *g)
+{
+    if (g != NULL) {
+        free(g->key);
+        mm_alert_free(g->alert);
+        free(g);
+    }
+}
+
+void mm_alerter_free(struct mm_alerter *al)
+{
+    if (al == NULL) {
+        return;
+    }
+    struct group *g = al->oldest;
+    while (g != NULL) {
+        struct group *n = g->newer;
+        group_free(g);
+        g = n;
+    }
+    free(al->buckets);
+    free(al);
+}
+
+uint64_t mm_alerter_evictions(const struct mm_alerter *al)
+{
+    return al->evictions;
+}
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ULL;
+    }
+    return h ^ (h >> 31);
+}
+
+static void lru_unlink(struct mm_alerter *al, struct group *g)
+{
+    if (g->older != NULL) {
+        g->older->newer = g->newer;
+    } else {
+        al->oldest = g->newer;
+    }
+    if (g->newer != NULL) {
+        g->newer->older = g->older;
+    } else {
+        al->newest = g->older;
+    }
+    g->older = g->newer = NULL;
+}
+
+static void lru_push(struct mm_alerter *al, struct group *g)
+{
+    g->older = al->newest;
+    g->newer = NULL;
+    if (al->newest != NULL) {
+        al->newest->newer = g;
+    } else {
+        al->oldest = g;
+    }
+    al->newest = g;
+}
+
+static void table_remove(struct mm_alerter *al, struct group *g)
+{
+    struct group **pp = &al->buckets[g->hash & (al->nbuckets - 1)];
+    while (*pp != NULL && *pp != g) {
+        pp = &(*pp)->hnext;
+    }
+    if (*pp == g) {
+        *pp = g->hnext;
+    }
+    lru_unlink(al, g);
+    al->n--;
+}
+
+static enum mm_err build_key(const struct mm_rule *r, const struct mm_event *ev, struct mm_buf *key,
+                             struct mm_buf *text, struct mm_buf *json)
+{
+    enum mm_err rc = mm_buf_append(key, r->id, strlen(r->id) + 1);
+    if (rc == MM_OK) {
+        rc = mm_buf_putc(json, '{');
+    }
+    for (size_t i = 0; i < r->ngroup && rc == MM_OK; i++) {
+        struct mm_str v = mm_rules_fref_get(&r->group_refs[i], ev);
+        const char *p = v.p ? v.p : "";
+        uint32_t n = v.p ? v.n : 0;
+        rc = mm_buf_append(key, &n, sizeof(n));
+        if (rc == MM_OK) {
+            rc = mm_buf_append(key, p, n);
+        }
+        if (rc == MM_OK && i > 0) {
+            rc = mm_buf_putc(text, ',');
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_printf(text, "%s=", r->group_by[i]);
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_append(text, p, n);
+        }
+        if (rc == MM_OK && i > 0) {
+            rc = mm_buf_putc(json, ',');
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_json_str(json, r->group_by[i], strlen(r->group_by[i]));
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_putc(json, ':');
+        }
+        if (rc == MM_OK) {
+            rc = mm_buf_json_str(json, p, n);
+        }
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_putc(json, '}');
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_puts(text, ""); /* make sure text.p exists even when empty */
+    }
+    return rc;
+}
+
+static char *fields_json(const struct mm_event *ev)
+{
+    struct mm_buf b;
+    mm_buf_init(&b, FIELDS_JSON_MAX);
+    enum mm_err rc = mm_buf_putc(&b, '{');
+    if (rc == MM_OK) {
+        rc = mm_event_json_fields(ev, &b);
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_putc(&b, '}');
+    }
+    if (rc != MM_OK) {
+        /* too many fields for the ceiling: an empty object rather than broken JSON */
+        mm_buf_reset(&b);
+        rc = mm_buf_puts(&b, "{}");
+    }
+    char *s = rc == MM_OK ? mm_buf_steal(&b) : NULL;
+    mm_buf_free(&b);
+    return s;
+}
+
+static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event *ev,
+                                  struct mm_buf *text, struct mm_buf *json)
+{
+    struct mm_alert *a = calloc(1, sizeof(*a));
+    if (a == NULL) {
+        return NULL;
+    }
+    a->id = next_id();
+    a->severity = r->severity;
+    a->count = 1;
+    a->ts_ns = ev->ts_ns;
+    a->first_seen_ns = ev->ts_ns;
+    a->last_seen_ns = ev->ts_ns;
+    a->recv_ns = ev->recv_ns;
+    a->rule_id = strdup(r->id);
+    a->rule_title = strdup(r->title);
+    a->tags_json = strdup(r->tags_json ? r->tags_json : "[]");
+    a->group_key = mm_buf_steal(text);
+    a->group_json = mm_buf_steal(json);
+    a->fields_json = fields_json(ev);
+    if (a->rule_id == NULL || a->rule_title == NULL || a->tags_json == NULL ||
+        a->group_key == NULL || a->group_json == NULL || a->fields_json == NULL ||
+        mm_alert_add_evidence(a, ev->raw ? ev->raw : "", ev->raw ? ev->rawlen : 0) != MM_OK) {
+        mm_alert_free(a);
+        return NULL;
+    }
+    return a;
+}
+
+static struct mm_alert *update(struct group *g, const struct mm_event *ev)
+{
+    struct mm_alert *a = g->alert;
+    char *fj = fields_json(ev);
+    if (fj == NULL ||
+        mm_alert_add_evidence(a, ev->raw ? ev->raw : "", ev->raw ? ev->rawlen : 0) != MM_OK) {
+        free(fj);
+        return NULL;
+    }
+    free(a->fields_json);
+    a->fields_json = fj;
+    a->is_update = 1;
+    a->count++;
+    if (ev->ts_ns > a->last_seen_ns) {
+        a->last_seen_ns = ev->ts_ns;
+    }
+    if (ev->ts_ns < a->first_seen_ns) {
+        a->first_seen_ns = ev->ts_ns;
+    }
+    a->ts_ns = a->last_seen_ns;
+    a->recv_ns = ev->recv_ns;
+    return mm_alert_dup(a);
+}
+
+struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
+                                 const struct mm_event *ev)
+{
+    struct mm_buf key, text, json;
+    struct mm_alert *ret = NULL;
+    struct group *g = NULL;
+    mm_buf_init(&key, 0);
+    mm_buf_init(&text, 0);
+    mm_buf_init(&json, 0);
+    if (build_key(r, ev, &key, &text, &json) != MM_OK) {
+        goto out;
+    }
+    if (r->suppress_ns <= 0) {
+        ret = alert_new(r, ev, &text, &json);
+        goto out;
+    }
+    uint64_t h = hash_bytes(key.p, key.len);
+    struct group **bucket = &al->buckets[h & (al->nbuckets - 1)];
+    for (g = *bucket; g != NULL; g = g->hnext) {
+        if (g->hash == h && g->klen == key.len && memcmp(g->key, key.p, key.len) == 0) {
+            break;
+        }
+    }
+    if (g != NULL && ev->ts_ns - g->alert->first_seen_ns < r->suppress_ns) {
+        ret = update(g, ev);
+        lru_unlink(al, g);
+        lru_push(al, g);
+        g = NULL;
+        goto out;
+    }
+    struct mm_alert *a = alert_new(r, ev, &text, &json);
+    if (a == NULL) {
+        g = NULL;
+        goto out;
+    }
+    ret = mm_alert_dup(a);
+    if (ret == NULL) {
+        mm_alert_free(a);
+        g = NULL;
+        goto out;
+    }
+    if (g != NULL) {
+        /* the window closed: the group starts a new incident */
+        mm_alert_free(g->alert);
+        g->alert = a;
+        lru_unlink(al, g);
+        lru_push(al, g);
+        g = NULL;
+        goto out;
+    }
+    if (al->n >= al->max && al->oldest != NULL) {
+        struct group *old = al->oldest;
+        table_remove(al, old);
+        group_free(old);
+        al->evictions++;
+    }
+    g = calloc(1, sizeof(*g));
+    if (g == NULL) {
+        mm_alert_free(a);
+        goto out; /* the alert is still returned; only its suppression is lost */
+    }
+    g->alert = a;
+    g->hash = h;
+    g->klen = key.len;
+    g->key = mm_buf_steal(&key);
+    if (g->key == NULL) {
+        group_free(g);
+        g = NULL;
+        goto out;
+    }
+    g->hnext = *bucket;
+    *bucket = g;
+    lru_push(al, g);
+    al->n++;
+    g = NULL;
+out:
+    mm_buf_free(&key);
+    mm_buf_free(&text);
+    mm_buf_free(&json);
+    return ret;
+}

@@ -1,0 +1,228 @@
+/*
+ * rules_int.h - private structures of the rules module.
+ *
+ * A rule is compiled from its YAML document into:
+ *  - selections: each an OR of alternatives, each alternative an AND of field
+ *    conditions; a field condition is a field reference, an operator and a
+ *    list of values (OR, or AND with |all);
+ *  - a condition tree over the selections;
+ *  - a logsource gate (shared between rules with the same logsource) and the
+ *    dispatch keys that say which events can possibly match it.
+ *
+ * Threading: a ruleset is immutable after load, except for its match scratch
+ * (PCRE2 match data, candidate bitmap), which is why mm_ruleset_match() must
+ * be called from ONE thread at a time per ruleset (the pipeline thread).
+ *
+ * Ownership: the ruleset owns its rules, and a rule owns every string in it.
+ */
+#ifndef MIMAMORI_RULES_INT_H
+#define MIMAMORI_RULES_INT_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mimamori/diag.h"
+#include "mimamori/event.h"
+#include "mimamori/net.h"
+#include "mimamori/rules.h"
+#include "mimamori/yaml.h"
+
+/* A field as a rule names it: a well-known id, or an extra field by full name. */
+struct fref {
+    enum mm_field id; /* MM_F__COUNT when the field is an extra */
+    char *name;       /* ECS name after alias resolution (owned) */
+    size_t nlen;
+};
+
+enum val_op {
+    OP_EQ,       /* whole value equal */
+    OP_CONTAINS, /* literal substring */
+    OP_STARTS,   /* literal prefix */
+    OP_ENDS,     /* literal suffix */
+    OP_GLOB,     /* Sigma wildcards * and ? (anchored at both ends) */
+    OP_RE,       /* PCRE2 */
+    OP_CIDR,     /* address in prefix */
+    OP_GT,
+    OP_GTE,
+    OP_LT,
+    OP_LTE,
+    OP_NULL,     /* field absent or empty */
+    OP_EXISTS    /* field present (num != 0) or absent (num == 0) */
+};
+
+struct cval {
+    enum val_op op;
+    int cased;          /* compare bytes exactly (else ASCII case-insensitive) */
+    char *s;            /* literal or glob pattern, lowercased unless cased (owned) */
+    size_t n;
+    uint8_t *wild;      /* OP_GLOB: per byte of s, 0 literal, '*' or '?' (owned) */
+    pcre2_code *re;     /* OP_RE (owned) */
+    uint32_t ncaptures; /* OP_RE: named groups */
+    struct mm_cidr cidr;
+    double num;         /* OP_GT..OP_LTE, OP_EXISTS */
+};
+
+struct fcond {
+    struct fref f;
+    int keyword;        /* Sigma keyword search: message (raw line when no message) */
+    int all;            /* values are ANDed (|all) */
+    struct cval *v;
+    size_t nv;
+    int line, col;
+};
+
+struct alt {
+    struct fcond *c;    /* AND */
+    size_t nc;
+};
+
+struct selection {
+    char *name;         /* owned */
+    struct alt *alts;   /* OR */
+    size_t nalts;
+    int line, col;
+};
+
+enum cnode_type { CN_SEL, CN_AND, CN_OR, CN_NOT, CN_ONE_OF, CN_ALL_OF };
+
+struct cnode {
+    enum cnode_type type;
+    struct cnode *a, *b; /* AND/OR: a and b; NOT: a */
+    size_t sel;          /* CN_SEL */
+    size_t *sels;        /* CN_ONE_OF / CN_ALL_OF (owned) */
+    size_t nsels;
+};
+
+struct example {
+    char *line;         /* owned */
+    size_t len;
+    int want_match;
+    int line_no, col;
+    size_t n;           /* 1-based number within its list */
+};
+
+/* A distinct logsource restriction; events are tested against it once. */
+struct gate {
+    const char *const *parsers; /* static list: ev->parser or observer.vendor/product */
+    const char *const *services; /* process.name / log.syslog.appname values */
+    const char *const *categories; /* event.category values */
+};
+
+struct mm_rule {
+    size_t index;       /* load order */
+    char *id, *name, *title, *description, *file;
+    int line, col;
+    enum mm_severity severity;
+    char *tags_json;
+    int64_t suppress_ns;
+    char **group_by;    /* ECS names (owned) */
+    struct fref *group_refs;
+    size_t ngroup;
+    char *ls_product, *ls_service, *ls_category; /* lowercased, may be NULL */
+    size_t gate;        /* index into ruleset gates; SIZE_MAX = no restriction */
+    struct selection *sels;
+    size_t nsels;
+    struct cnode *cond;
+    int has_captures;
+    struct example *ex;
+    size_t nex;
+};
+
+/* dispatch.c: (slot, kind, lowercased value) -> rules */
+struct dentry {
+    size_t slot;
+    int prefix;         /* 0 exact value, 1 prefix */
+    char *s;            /* lowercased (owned) */
+    size_t n;
+    uint64_t hash;
+    size_t *rules;      /* owned */
+    size_t nrules;
+};
+
+struct dslot {
+    struct fref f;      /* borrowed from a rule */
+    size_t *plens;      /* distinct prefix lengths, ascending (owned) */
+    size_t nplens;
+    int has_exact;
+};
+
+struct dispatch {
+    struct dslot *slots;
+    size_t nslots;
+    struct dentry *tab; /* open addressing, cap a power of two, s == NULL empty */
+    size_t cap, used;
+    uint64_t *always;   /* bitmap over rules: no key, always a candidate */
+    size_t nwords;
+    size_t nindexed;
+};
+
+struct mm_ruleset {
+    atomic_int refs;
+    struct mm_rule **rules;
+    size_t n, cap;
+    struct gate *gates;
+    size_t ngates;
+    struct dispatch disp;
+    /* match scratch: one thread at a time (see top) */
+    pcre2_match_data *md;
+    pcre2_match_context *mctx;
+    uint32_t max_ovec;
+    uint64_t *cand;     /* candidate bitmap, disp.nwords */
+    signed char *gate_res; /* per gate: -1 unknown, 0 no, 1 yes */
+};
+
+#define MM_RE_MATCH_LIMIT 100000u
+#define MM_RE_DEPTH_LIMIT 1000u
+
+/* ruleset.c */
+/* Load one buffer as a rule file (used by the fuzzer and tests). */
+enum mm_err mm_ruleset_load_mem(struct mm_ruleset **out, const char *name, const char *buf,
+                                size_t len, struct mm_diag *d);
+
+/* load.c */
+/* Compile every document of a stream into rs (errors go to d). */
+void mm_rules_load_stream(struct mm_ruleset *rs, const struct mm_ystream *ys, struct mm_diag *d);
+void mm_rule_free(struct mm_rule *r);
+
+/* compile.c */
+/* detection: mapping -> sels/cond of r; returns the error count it added. */
+size_t mm_rules_compile_detection(struct mm_rule *r, const struct mm_ynode *det, const char *file,
+                                  struct mm_diag *d);
+void mm_rules_selection_free(struct selection *s);
+
+/* condition.c */
+struct cnode *mm_rules_parse_condition(const struct mm_rule *r, const struct mm_ynode *cond,
+                                       const char *file, struct mm_diag *d);
+void mm_rules_cnode_free(struct cnode *c);
+
+/* fields.c */
+/* Resolve a rule field name (alias or ECS or vendor); 0 or MM_ENOMEM. */
+enum mm_err mm_rules_fref_init(struct fref *f, const char *name, size_t n);
+void mm_rules_fref_free(struct fref *f);
+/* The value of a field in ev: well-known first, then extras (last wins). */
+struct mm_str mm_rules_fref_get(const struct fref *f, const struct mm_event *ev);
+/* Canonical ECS name of an alias, or NULL when name is not an alias. */
+const char *mm_rules_alias(const char *name, size_t n);
+/* Logsource -> gate lists; returns 1 when the logsource restricts events. */
+int mm_rules_logsource_map(const char *product, const char *service, const char *category,
+                           const char *const **parsers, const char *const **services,
+                           const char *const **categories);
+
+/* dispatch.c */
+enum mm_err mm_rules_dispatch_build(struct mm_ruleset *rs);
+void mm_rules_dispatch_free(struct dispatch *dp);
+/* Fill rs->cand with the candidate rules for ev. */
+void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_event *ev);
+int mm_rules_gate_pass(const struct mm_ruleset *rs, size_t gate, const struct mm_event *ev);
+
+/* match.c */
+/* Evaluate one rule's condition against ev (no dispatch, no gate). */
+int mm_rules_eval(const struct mm_ruleset *rs, const struct mm_rule *r, const struct mm_event *ev);
+/* The brute-force path: every rule, gate then condition (tests compare with dispatch). */
+size_t mm_rules_match_all(const struct mm_ruleset *rs, struct mm_event *ev,
+                          const struct mm_rule **out, size_t max);
+
+#endif

@@ -1,0 +1,154 @@
+/*
+ * sql.h - every SQL statement of the store, as named constants.
+ *
+ * Schema steps (MIGRATE_V*) are applied in order by migrate.c; the others are
+ * prepared once per connection by db.c (see enum mm_store_stmt in
+ * store_int.h) and reused.  docs/database.md explains the schema.
+ *
+ * Timestamps are nanoseconds since the epoch (UTC) in INTEGER columns; ids
+ * are the alert's 64-bit id stored as a signed int64 (same bits).
+ */
+#ifndef MM_STORE_SQL_H
+#define MM_STORE_SQL_H
+
+/* ---- connection set-up (db.c) ---- */
+
+#define SQL_PRAGMA_WAL "PRAGMA journal_mode = WAL;"
+#define SQL_PRAGMA_SYNC "PRAGMA synchronous = NORMAL;"
+#define SQL_PRAGMA_FK "PRAGMA foreign_keys = ON;"
+#define SQL_USER_VERSION_GET "PRAGMA user_version;"
+#define SQL_BEGIN "BEGIN IMMEDIATE;"
+#define SQL_COMMIT "COMMIT;"
+#define SQL_ROLLBACK "ROLLBACK;"
+
+/* ---- schema (migrate.c); each step runs in its own transaction ---- */
+
+#define MIGRATE_V1                                                                                 \
+    "CREATE TABLE alerts ("                                                                        \
+    "  id            INTEGER PRIMARY KEY,"   /* the alert id (incident), signed view */          \
+    "  seq           INTEGER NOT NULL,"      /* change number, new on every write */             \
+    "  rule_id       TEXT NOT NULL,"                                                               \
+    "  title         TEXT NOT NULL,"                                                               \
+    "  severity      INTEGER NOT NULL,"      /* enum mm_severity */                              \
+    "  count         INTEGER NOT NULL,"                                                            \
+    "  first_seen_ns INTEGER NOT NULL,"                                                            \
+    "  last_seen_ns  INTEGER NOT NULL,"                                                            \
+    "  ts_ns         INTEGER NOT NULL,"                                                            \
+    "  recv_ns       INTEGER NOT NULL,"                                                            \
+    "  group_key     TEXT NOT NULL DEFAULT '',"                                                    \
+    "  json          TEXT NOT NULL"          /* the full alert JSON, evidence included */        \
+    ");"                                                                                           \
+    "CREATE UNIQUE INDEX alerts_seq ON alerts(seq);"                                               \
+    "CREATE INDEX alerts_last_seen ON alerts(last_seen_ns);"                                       \
+    "CREATE INDEX alerts_severity ON alerts(severity, last_seen_ns);"                              \
+    "CREATE TABLE outbox ("                                                                        \
+    "  id          INTEGER PRIMARY KEY,"                                                           \
+    "  alert_id    INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,"                      \
+    "  channel     TEXT NOT NULL,"                                                                 \
+    "  state       TEXT NOT NULL DEFAULT 'pending'"                                                \
+    "              CHECK (state IN ('pending', 'sent', 'failed')),"                                \
+    "  attempts    INTEGER NOT NULL DEFAULT 0,"                                                    \
+    "  next_try_ns INTEGER NOT NULL DEFAULT 0,"                                                    \
+    "  last_error  TEXT,"                                                                          \
+    "  created_ns  INTEGER NOT NULL,"                                                              \
+    "  sent_ns     INTEGER,"                                                                       \
+    "  UNIQUE (alert_id, channel)"                                                                 \
+    ");"                                                                                           \
+    "CREATE INDEX outbox_pending ON outbox(channel, id) WHERE state = 'pending';"                  \
+    "CREATE TABLE sources ("                                                                       \
+    "  source        TEXT PRIMARY KEY,"                                                            \
+    "  hostname      TEXT NOT NULL DEFAULT '',"                                                    \
+    "  parser        TEXT NOT NULL DEFAULT '',"                                                    \
+    "  first_seen_ns INTEGER NOT NULL DEFAULT 0,"                                                  \
+    "  last_seen_ns  INTEGER NOT NULL DEFAULT 0,"                                                  \
+    "  received      INTEGER NOT NULL DEFAULT 0,"                                                  \
+    "  parsed        INTEGER NOT NULL DEFAULT 0,"                                                  \
+    "  unparsed      INTEGER NOT NULL DEFAULT 0,"                                                  \
+    "  malformed     INTEGER NOT NULL DEFAULT 0"                                                   \
+    ") WITHOUT ROWID;"                                                                             \
+    "CREATE TABLE counters ("                                                                      \
+    "  name       TEXT PRIMARY KEY,"                                                               \
+    "  value      INTEGER NOT NULL,"                                                               \
+    "  updated_ns INTEGER NOT NULL"                                                                \
+    ") WITHOUT ROWID;"                                                                             \
+    "CREATE TABLE meta ("                                                                          \
+    "  key   TEXT PRIMARY KEY,"                                                                    \
+    "  value TEXT"                                                                                 \
+    ") WITHOUT ROWID;"                                                                             \
+    "INSERT INTO meta(key, value) VALUES ('created', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));"
+
+/* ---- prepared statements (enum mm_store_stmt) ---- */
+
+/* writer.c */
+#define SQL_SEQ_MAX "SELECT coalesce(max(seq), 0) FROM alerts;"
+
+/*
+ * ?1 id ?2 seq ?3 rule_id ?4 title ?5 severity ?6 count ?7 first_seen ?8
+ * last_seen ?9 ts ?10 recv ?11 group_key ?12 json.  An update keeps the
+ * row's identity (rule, group, first_seen) and takes the new state.
+ */
+#define SQL_ALERT_UPSERT                                                                           \
+    "INSERT INTO alerts(id, seq, rule_id, title, severity, count, first_seen_ns, last_seen_ns,"    \
+    "                   ts_ns, recv_ns, group_key, json)"                                          \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"                                  \
+    " ON CONFLICT(id) DO UPDATE SET"                                                               \
+    "  seq = excluded.seq, severity = excluded.severity, count = excluded.count,"                  \
+    "  last_seen_ns = excluded.last_seen_ns, ts_ns = excluded.ts_ns,"                              \
+    "  recv_ns = excluded.recv_ns, json = excluded.json;"
+
+/* ?1 alert_id ?2 channel ?3 created_ns; a repeat (restart, replay) is ignored */
+#define SQL_OUTBOX_ADD                                                                             \
+    "INSERT OR IGNORE INTO outbox(alert_id, channel, created_ns) VALUES (?1, ?2, ?3);"
+
+/* ?1 source ?2 hostname ?3 parser ?4 first ?5 last ?6..?9 received parsed unparsed malformed */
+#define SQL_SOURCE_UPSERT                                                                          \
+    "INSERT INTO sources(source, hostname, parser, first_seen_ns, last_seen_ns,"                   \
+    "                    received, parsed, unparsed, malformed)"                                   \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"                                                 \
+    " ON CONFLICT(source) DO UPDATE SET"                                                           \
+    "  hostname = CASE WHEN excluded.hostname <> '' THEN excluded.hostname ELSE hostname END,"     \
+    "  parser = CASE WHEN excluded.parser <> '' THEN excluded.parser ELSE parser END,"             \
+    "  first_seen_ns = CASE WHEN excluded.first_seen_ns > 0 AND"                                   \
+    "    (first_seen_ns = 0 OR excluded.first_seen_ns < first_seen_ns)"                            \
+    "    THEN excluded.first_seen_ns ELSE first_seen_ns END,"                                      \
+    "  last_seen_ns = max(last_seen_ns, excluded.last_seen_ns),"                                   \
+    "  received = received + excluded.received, parsed = parsed + excluded.parsed,"                \
+    "  unparsed = unparsed + excluded.unparsed, malformed = malformed + excluded.malformed;"
+
+/* ?1 name ?2 value ?3 updated_ns */
+#define SQL_COUNTER_SET "INSERT OR REPLACE INTO counters(name, value, updated_ns) VALUES (?1, ?2, ?3);"
+
+/* notify/file.c: ?1 channel ?2 limit; oldest first */
+#define SQL_OUTBOX_PENDING                                                                         \
+    "SELECT o.id, a.json FROM outbox o JOIN alerts a ON a.id = o.alert_id"                         \
+    " WHERE o.channel = ?1 AND o.state = 'pending' ORDER BY o.id LIMIT ?2;"
+
+/*
+ * ?1 channel ?2 last outbox id of the round ?3 sent_ns.  A round is every
+ * pending row of the channel up to its last id (read in id order by the one
+ * thread that writes), so one range update marks exactly the round.
+ */
+#define SQL_OUTBOX_SENT                                                                            \
+    "UPDATE outbox SET state = 'sent', sent_ns = ?3, attempts = attempts + 1, last_error = NULL"   \
+    " WHERE channel = ?1 AND state = 'pending' AND id <= ?2;"
+
+/* ?1 channel ?2 error text ?3 next_try_ns: one failed attempt for every pending row */
+#define SQL_OUTBOX_FAILED                                                                          \
+    "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_try_ns = ?3"                 \
+    " WHERE channel = ?1 AND state = 'pending';"
+
+/* query.c: ?1 since ?2 min severity ?3 after seq ?4 limit (-1: none); newest `limit`, oldest first */
+#define SQL_ALERTS_QUERY                                                                           \
+    "SELECT seq, id, rule_id, title, severity, count, first_seen_ns, last_seen_ns, ts_ns,"         \
+    "       recv_ns, group_key, json FROM ("                                                       \
+    "  SELECT * FROM alerts WHERE last_seen_ns >= ?1 AND severity >= ?2 AND seq > ?3"              \
+    "  ORDER BY seq DESC LIMIT ?4"                                                                 \
+    ") ORDER BY seq ASC;"
+
+#define SQL_SOURCES_QUERY                                                                          \
+    "SELECT source, hostname, parser, first_seen_ns, last_seen_ns, received, parsed, unparsed,"    \
+    "       malformed FROM sources ORDER BY source;"
+
+#define SQL_COUNTERS_QUERY "SELECT name, value, updated_ns FROM counters;"
+
+#endif

@@ -1,0 +1,226 @@
+/* Tests for src/rules/alerter.c: suppression on event time, groups, evidence, eviction. */
+#include "rules_test.h"
+
+#define S(x) ((int64_t)(x) * 1000000000LL)
+
+static struct mm_event ev;
+
+static void fire_ev(const char *ip, int64_t ts, const char *raw)
+{
+    t_event(&ev, raw, ts + S(1000)); /* receive time differs from event time */
+    ev.ts_ns = ts;
+    if (ip != NULL) {
+        t_set(&ev, "source.ip", ip);
+    }
+}
+
+static struct mm_ruleset *rules(void)
+{
+    return t_load_ok("title: Grouped\nid: g\nlevel: high\ntags: [attack.t1110]\n"
+                     "logsource: {product: x}\nsuppress: 10m\ngroup-by: [source.ip, user.name]\n"
+                     "detection:\n  s: ['x']\n  condition: s\n---\n"
+                     "title: Every\nid: e\nlevel: low\nlogsource: {product: x}\n"
+                     "detection:\n  s: ['x']\n  condition: s\n---\n"
+                     "title: One group\nid: o\nlevel: medium\nlogsource: {product: x}\n"
+                     "suppress: 1h\ndetection:\n  s: ['x']\n  condition: s\n");
+}
+
+static void test_new_then_update(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    const struct mm_rule *g = mm_ruleset_rule(rs, 0);
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 100), MM_OK);
+
+    fire_ev("203.0.113.9", S(1000), "x one");
+    struct mm_alert *a1 = mm_alerter_fire(al, g, &ev);
+    assert_non_null(a1);
+    assert_int_equal(a1->is_update, 0);
+    assert_int_equal(a1->count, 1);
+    assert_true(a1->first_seen_ns == S(1000) && a1->last_seen_ns == S(1000));
+    assert_true(a1->recv_ns == S(2000));
+    assert_string_equal(a1->rule_id, "g");
+    assert_string_equal(a1->rule_title, "Grouped");
+    assert_string_equal(a1->tags_json, "[\"attack.t1110\"]");
+    assert_int_equal(a1->severity, MM_SEV_HIGH);
+    assert_string_equal(a1->group_key, "source.ip=203.0.113.9,user.name=");
+    assert_string_equal(a1->group_json, "{\"source.ip\":\"203.0.113.9\",\"user.name\":\"\"}");
+    assert_string_equal(a1->fields_json, "{\"message\":\"x one\",\"source.ip\":\"203.0.113.9\"}");
+    assert_int_equal(a1->nevidence, 1);
+    assert_string_equal(a1->evidence[0], "x one");
+
+    /* within 10 minutes of the first event: an update of the same incident */
+    fire_ev("203.0.113.9", S(1000 + 599), "x two");
+    t_set(&ev, "event.action", "newer");
+    struct mm_alert *a2 = mm_alerter_fire(al, g, &ev);
+    assert_non_null(a2);
+    assert_int_equal(a2->is_update, 1);
+    assert_true(a2->id == a1->id);
+    assert_int_equal(a2->count, 2);
+    assert_true(a2->first_seen_ns == S(1000));
+    assert_true(a2->last_seen_ns == S(1599));
+    assert_int_equal(a2->nevidence, 2);
+    assert_string_equal(a2->evidence[1], "x two");
+    assert_non_null(strstr(a2->fields_json, "\"event.action\":\"newer\""));
+
+    /* another group: a new alert */
+    fire_ev("198.51.100.1", S(1100), "x other");
+    struct mm_alert *a3 = mm_alerter_fire(al, g, &ev);
+    assert_int_equal(a3->is_update, 0);
+    assert_true(a3->id != a1->id);
+
+    /* the window is anchored at the first event: 10m after it, a new incident */
+    fire_ev("203.0.113.9", S(1000 + 600), "x three");
+    struct mm_alert *a4 = mm_alerter_fire(al, g, &ev);
+    assert_int_equal(a4->is_update, 0);
+    assert_int_equal(a4->count, 1);
+    assert_true(a4->id != a1->id);
+    assert_true(a4->id > a3->id);
+
+    mm_alert_free(a1);
+    mm_alert_free(a2);
+    mm_alert_free(a3);
+    mm_alert_free(a4);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
+static void test_no_suppress_and_no_group(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 10), MM_OK);
+    const struct mm_rule *every = mm_ruleset_rule(rs, 1);
+    const struct mm_rule *one = mm_ruleset_rule(rs, 2);
+    uint64_t last = 0;
+    for (int i = 0; i < 3; i++) {
+        fire_ev("203.0.113.9", S(100 + i), "x");
+        struct mm_alert *a = mm_alerter_fire(al, every, &ev);
+        assert_int_equal(a->is_update, 0);
+        assert_int_equal(a->count, 1);
+        assert_true(a->id > last);
+        last = a->id;
+        assert_string_equal(a->group_json, "{}");
+        assert_string_equal(a->group_key, "");
+        mm_alert_free(a);
+    }
+    /* no group-by: one incident per rule, whatever the source */
+    fire_ev("203.0.113.9", S(100), "x");
+    struct mm_alert *a = mm_alerter_fire(al, one, &ev);
+    fire_ev("198.51.100.2", S(200), "x");
+    struct mm_alert *b = mm_alerter_fire(al, one, &ev);
+    assert_int_equal(b->is_update, 1);
+    assert_true(a->id == b->id);
+    assert_int_equal(b->count, 2);
+    mm_alert_free(a);
+    mm_alert_free(b);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
+static void test_evidence_first_and_last(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 10), MM_OK);
+    const struct mm_rule *one = mm_ruleset_rule(rs, 2);
+    static char lines[20][16];
+    struct mm_alert *a = NULL;
+    for (int i = 0; i < 20; i++) {
+        snprintf(lines[i], sizeof(lines[i]), "x line %d", i);
+        fire_ev(NULL, S(10 + i), lines[i]);
+        mm_alert_free(a);
+        a = mm_alerter_fire(al, one, &ev);
+        assert_non_null(a);
+    }
+    assert_int_equal(a->count, 20);
+    assert_int_equal(a->nevidence, 10);
+    assert_int_equal(a->evidence_seen, 20);
+    for (int i = 0; i < 5; i++) {
+        assert_string_equal(a->evidence[i], lines[i]);
+        assert_string_equal(a->evidence[5 + i], lines[15 + i]);
+    }
+    mm_alert_free(a);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
+static void test_eviction(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    const struct mm_rule *g = mm_ruleset_rule(rs, 0);
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 3), MM_OK);
+    char ip[32];
+    struct mm_alert *first = NULL;
+    for (int i = 0; i < 5; i++) {
+        snprintf(ip, sizeof(ip), "10.0.0.%d", i);
+        fire_ev(ip, S(100 + i), "x");
+        struct mm_alert *a = mm_alerter_fire(al, g, &ev);
+        assert_int_equal(a->is_update, 0);
+        if (i == 0) {
+            first = a;
+        } else {
+            mm_alert_free(a);
+        }
+    }
+    assert_int_equal(mm_alerter_evictions(al), 2);
+    /* 10.0.0.0 was evicted (oldest): its next match is a new alert */
+    fire_ev("10.0.0.0", S(110), "x");
+    struct mm_alert *a = mm_alerter_fire(al, g, &ev);
+    assert_int_equal(a->is_update, 0);
+    assert_true(a->id != first->id);
+    mm_alert_free(a);
+    assert_int_equal(mm_alerter_evictions(al), 3);
+    /* 10.0.0.4 is still there */
+    fire_ev("10.0.0.4", S(111), "x");
+    a = mm_alerter_fire(al, g, &ev);
+    assert_int_equal(a->is_update, 1);
+    mm_alert_free(a);
+    /* a recently updated group is not the one evicted */
+    fire_ev("10.0.0.9", S(112), "x");
+    mm_alert_free(mm_alerter_fire(al, g, &ev));
+    fire_ev("10.0.0.4", S(113), "x");
+    a = mm_alerter_fire(al, g, &ev);
+    assert_int_equal(a->is_update, 1);
+    mm_alert_free(a);
+    mm_alert_free(first);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
+static void test_out_of_order_events(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    const struct mm_rule *one = mm_ruleset_rule(rs, 2);
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 0), MM_OK);
+    fire_ev(NULL, S(500), "x");
+    struct mm_alert *a = mm_alerter_fire(al, one, &ev);
+    fire_ev(NULL, S(400), "x"); /* earlier event, e.g. from a slower relay */
+    struct mm_alert *b = mm_alerter_fire(al, one, &ev);
+    assert_int_equal(b->is_update, 1);
+    assert_true(b->first_seen_ns == S(400));
+    assert_true(b->last_seen_ns == S(500));
+    mm_alert_free(a);
+    mm_alert_free(b);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_new_then_update),
+        cmocka_unit_test(test_no_suppress_and_no_group),
+        cmocka_unit_test(test_evidence_first_and_last),
+        cmocka_unit_test(test_eviction),
+        cmocka_unit_test(test_out_of_order_events),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
