@@ -39,9 +39,9 @@
 
 #define MAX_BATCH 1024
 #define MAX_CONNS 64
-#define MAX_LINE 65000          /* a UDP datagram on loopback must fit in 64 KiB */
+#define MAX_LINE 65000 /* a UDP datagram on loopback must fit in 64 KiB */
 #define HARD_CAP_NS (600LL * 1000000000LL)
-#define PROBE_MAX 8192           /* bytes of one expanded probe line */
+#define PROBE_MAX 8192 /* bytes of one expanded probe line */
 
 enum proto { P_UDP, P_TCP };
 enum framing { F_LF, F_OCTET };
@@ -57,9 +57,9 @@ struct opts {
     const char *host;
     unsigned port;
     const char *file;
-    double rate;       /* 0 = flat out */
-    uint64_t count;    /* 0 = unbounded by count */
-    double duration;   /* seconds, 0 = unbounded by time */
+    double rate;     /* 0 = flat out */
+    uint64_t count;  /* 0 = unbounded by count */
+    double duration; /* seconds, 0 = unbounded by time */
     unsigned batch;
     unsigned conns;
     uint64_t probe_every;
@@ -343,7 +343,7 @@ struct gen {
     const struct opts *o;
     struct line *lines;
     size_t nlines, next;
-    uint64_t msgno;            /* messages produced so far */
+    uint64_t msgno; /* messages produced so far */
     uint64_t nprobes;
     struct probe_rec *probes;
     size_t probes_cap;
@@ -361,8 +361,7 @@ static struct line gen_next(struct gen *g, unsigned slot, int *is_probe)
     g->msgno++;
     if (g->o->probe_every != 0 && g->msgno % g->o->probe_every == 0) {
         l.p = g->probe_buf[slot];
-        l.n = (uint32_t)probe_expand(g->probe_buf[slot], PROBE_MAX, g->o->probe_tmpl,
-                                     g->nprobes);
+        l.n = (uint32_t)probe_expand(g->probe_buf[slot], PROBE_MAX, g->o->probe_tmpl, g->nprobes);
         *is_probe = 1;
         return l;
     }
@@ -447,8 +446,8 @@ int main(int argc, char **argv)
     }
 
     for (unsigned c = 0; c < (o.proto == P_TCP ? o.conns : 1); c++) {
-        int fd = socket(ss.ss_family, (o.proto == P_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC,
-                        0);
+        int fd =
+            socket(ss.ss_family, (o.proto == P_UDP ? SOCK_DGRAM : SOCK_STREAM) | SOCK_CLOEXEC, 0);
         if (fd < 0) {
             fprintf(stderr, "loadgen: socket: %s\n", strerror(errno));
             return 1;

@@ -164,7 +164,7 @@ int main(int argc, char **argv)
     char *bufs = malloc((size_t)batch * BUFSZ);
     struct mmsghdr *msgs = calloc(batch, sizeof(*msgs));
     struct iovec *iov = calloc(batch, sizeof(*iov));
-    char (*ctl)[CMSG_SPACE(sizeof(uint32_t))] = calloc(batch, sizeof(*ctl));
+    char(*ctl)[CMSG_SPACE(sizeof(uint32_t))] = calloc(batch, sizeof(*ctl));
     if (bufs == NULL || msgs == NULL || iov == NULL || ctl == NULL) {
         fprintf(stderr, "sink: out of memory\n");
         return 1;

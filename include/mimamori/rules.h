@@ -31,7 +31,10 @@ struct mm_ruleset;
 struct mm_parse_ctx;
 
 /* ruleset.c */
-/* paths: files (*.yml, *.yaml) or directories (read in name order, not recursive). */
+/*
+ * paths: files (*.yml, *.yaml) or directories, read recursively in name order
+ * (at most 8 levels; hidden entries skipped).
+ */
 enum mm_err mm_ruleset_load(struct mm_ruleset **out, const char *const *paths, size_t npaths,
                             struct mm_diag *d);
 void mm_ruleset_ref(struct mm_ruleset *rs);

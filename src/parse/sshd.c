@@ -73,11 +73,8 @@ static const struct {
     S("Disconnected from "),
     S("Received disconnect from "),
     S("Did not receive identification string"),
-    S("error: PAM: "),
-    S("error: maximum authentication attempts"),
-    S("error: Received disconnect from "),
+    S("PAM: "),
     S("Unable to negotiate with "),
-    S("fatal: Unable to negotiate with "),
     S("Bad protocol version identification"),
     S("ROOT LOGIN REFUSED FROM "),
     S("Bad password attempt for '"),
@@ -96,6 +93,32 @@ static int body_is_pam(const char *body, size_t len)
            (len >= 5 && memcmp(body, "(pam_", 5) == 0);
 }
 
+/* Strip what comes before the message proper: "error: ", "[ID n fac.lvl] ", dropbear's "[pid] date ". */
+static void strip_prefixes(struct cur *c)
+{
+    for (int i = 0; i < 3; i++) {
+        while (cur_lit(c, AUTH_LIT(" "))) {
+        }
+        if (cur_lit(c, AUTH_LIT("error: ")) || cur_lit(c, AUTH_LIT("fatal: "))) {
+            continue;
+        }
+        if (cur_left(c) > 4 && c->p[0] == '[') {
+            /* "[ID 800047 auth.info] " (Solaris) or "[825] Jul 10 23:53:52 " (dropbear) */
+            const char *e = memchr(c->p, ']', cur_left(c) > 40 ? 40 : cur_left(c));
+            if (e != NULL && e + 1 < c->end && e[1] == ' ') {
+                struct cur t = {e + 2, c->end};
+                if (c->p[1] >= '0' && c->p[1] <= '9' && cur_left(&t) > 16 && t.p[3] == ' ' &&
+                    t.p[15] == ' ') {
+                    t.p += 16; /* "Mmm dd hh:mm:ss " */
+                }
+                *c = t;
+                continue;
+            }
+        }
+        break;
+    }
+}
+
 static int sshd_detect(const struct mm_event *ev, const char *body, size_t len)
 {
     if (body_is_pam(body, len)) {
@@ -104,6 +127,10 @@ static int sshd_detect(const struct mm_event *ev, const char *body, size_t len)
     if (auth_app_is(ev, sshd_apps)) {
         return 90;
     }
+    struct cur c = {body, body + len};
+    strip_prefixes(&c); /* "error: ", "[ID 800047 auth.info] " */
+    body = c.p;
+    len = cur_left(&c);
     if (len < 10) {
         return 0;
     }
@@ -114,8 +141,14 @@ static int sshd_detect(const struct mm_event *ev, const char *body, size_t len)
             return 60;
         }
     }
+    /* "Failed <method> for U from A", "User U from A not allowed because R" */
+    if ((first == 'F' && cur_lit(&c, AUTH_LIT("Failed ")) && cur_find(&c, AUTH_LIT(" for ")) &&
+         cur_find(&c, AUTH_LIT(" from "))) ||
+        (first == 'U' && cur_lit(&c, AUTH_LIT("User ")) &&
+         cur_find(&c, AUTH_LIT(" not allowed because ")))) {
+        return 60;
+    }
     /* dropbear writes some of them in lower case */
-    struct cur c = {body, body + len};
     if (cur_ilit(&c, AUTH_LIT("bad password attempt for '")) ||
         cur_ilit(&c, AUTH_LIT("login attempt for nonexistent user"))) {
         return 60;
@@ -128,6 +161,14 @@ static int sshd_detect(const struct mm_event *ev, const char *body, size_t len)
 static void set_user(struct mm_event *ev, struct mm_str u)
 {
     if (u.n > 0) {
+        mm_event_set(ev, MM_F_USER_NAME, u.p, u.n);
+    }
+}
+
+/* The user as sent, even empty ("Invalid user  from A": a client sent no name). */
+static void set_user_as_sent(struct mm_event *ev, struct mm_str u)
+{
+    if (u.p != NULL) {
         mm_event_set(ev, MM_F_USER_NAME, u.p, u.n);
     }
 }
@@ -174,7 +215,7 @@ static void user_addr_port(struct mm_event *ev, struct cur *c)
         return;
     }
     struct mm_str u = {ua.p, (uint32_t)(sp - ua.p)};
-    set_user(ev, u);
+    set_user_as_sent(ev, u);
     auth_set_ip(ev, sp + 1, (size_t)(ua.p + ua.n - sp - 1));
 }
 
@@ -226,7 +267,27 @@ static int login(struct mm_event *ev, struct cur *c, int ok)
     } else if (cur_lit(c, AUTH_LIT("illegal user "))) {
         set_invalid(ev);
     }
-    if (!cur_until_last(c, AUTH_LIT(" from "), &user)) {
+    /*
+     * The user name is the client's and may hold " from "; so may the text
+     * after "ssh2:".  The peer is the last " from A port P ssh" there is.
+     */
+    const char *from = NULL, *f;
+    struct cur t = *c;
+    while ((f = cur_find(&t, AUTH_LIT(" from "))) != NULL) {
+        struct cur a = {f + 6, c->end};
+        struct mm_str w, port;
+        if (f > c->p && cur_word(&a, &w) && auth_ipish(w.p, w.n) &&
+            cur_lit(&a, AUTH_LIT(" port ")) && cur_num(&a, &port) &&
+            cur_lit(&a, AUTH_LIT(" ssh"))) {
+            from = f;
+        }
+        t.p = f + 1;
+    }
+    if (from != NULL) {
+        user.p = c->p;
+        user.n = (uint32_t)(from - c->p);
+        c->p = from + 6;
+    } else if (!cur_until_last(c, AUTH_LIT(" from "), &user)) {
         return 0;
     }
     set_user(ev, user);
@@ -257,8 +318,9 @@ static int pam_error(struct mm_event *ev, struct cur *c)
         return 0;
     }
     set_user(ev, user);
-    host = cur_rest(c);
-    auth_set_ip(ev, host.p, host.n);
+    if (cur_word(c, &host)) { /* "from H via B": B is the BSM proxy on macOS */
+        auth_set_ip(ev, host.p, host.n);
+    }
     mm_event_set(ev, MM_F_EVENT_REASON, reason.p, reason.n);
     (void)mm_event_add(ev, NS, AUTH_LIT("auth_method"), AUTH_LIT("pam"));
     auth_set_ecs(ev, "ssh_login", "authentication", "info", "failure");
@@ -399,6 +461,10 @@ static int sshd_message(struct mm_event *ev, struct cur *c)
             /* "Invalid user U from A[ port P]"; the user may be empty or hold spaces */
             if (cur_lit(c, AUTH_LIT("from "))) {
                 addr_port(ev, c);
+            } else if (cur_lit(c, AUTH_LIT(" from "))) {
+                struct mm_str empty = {c->p, 0};
+                set_user_as_sent(ev, empty);
+                addr_port(ev, c);
             } else if (cur_until_last(c, AUTH_LIT(" from "), &u)) {
                 set_user(ev, u);
                 addr_port(ev, c);
@@ -416,9 +482,9 @@ static int sshd_message(struct mm_event *ev, struct cur *c)
         }
         return 0;
     case 'C':
-        int reset = 0;
         if (cur_lit(c, AUTH_LIT("Connection closed by ")) ||
-            (reset = cur_lit(c, AUTH_LIT("Connection reset by "))) != 0) {
+            cur_lit(c, AUTH_LIT("Connection reset by "))) {
+            int reset = c->p[-3] == 'b' && c->p[-4] == ' ' && c->p[-5] == 't'; /* "reset by " */
             int bad = who(ev, c, &invalid);
             if (invalid) {
                 set_invalid(ev);
@@ -633,6 +699,22 @@ static int sshd_message(struct mm_event *ev, struct cur *c)
         }
         return 0;
     case 's':
+        if (cur_lit(c, AUTH_LIT("ssh_dispatch_run_fatal: Connection from "))) {
+            /* "... from [authenticating user U ]A port P: reason" */
+            struct cur t = *c;
+            const char *colon = cur_find(c, AUTH_LIT(": "));
+            if (colon != NULL) {
+                t.end = colon;
+                mm_event_set(ev, MM_F_EVENT_REASON, colon + 2, (size_t)(c->end - colon - 2));
+            }
+            int bad = who(ev, &t, &invalid);
+            if (invalid) {
+                set_invalid(ev);
+            }
+            auth_set_ecs(ev, "disconnect", "network", "end",
+                         preauth || bad == 1 ? "failure" : NULL);
+            return 1;
+        }
         if (cur_lit(c, AUTH_LIT("subsystem request for "))) {
             struct mm_str sub;
             if (cur_until(c, AUTH_LIT(" by user "), &sub)) {
@@ -672,32 +754,6 @@ static int sshd_message(struct mm_event *ev, struct cur *c)
     }
 }
 
-/* Strip what comes before the message proper: "error: ", "[ID n fac.lvl] ", dropbear's "[pid] date ". */
-static void strip_prefixes(struct cur *c)
-{
-    for (int i = 0; i < 3; i++) {
-        while (cur_lit(c, AUTH_LIT(" "))) {
-        }
-        if (cur_lit(c, AUTH_LIT("error: ")) || cur_lit(c, AUTH_LIT("fatal: "))) {
-            continue;
-        }
-        if (cur_left(c) > 4 && c->p[0] == '[') {
-            /* "[ID 800047 auth.info] " (Solaris) or "[825] Jul 10 23:53:52 " (dropbear) */
-            const char *e = memchr(c->p, ']', cur_left(c) > 40 ? 40 : cur_left(c));
-            if (e != NULL && e + 1 < c->end && e[1] == ' ') {
-                struct cur t = {e + 2, c->end};
-                if (c->p[1] >= '0' && c->p[1] <= '9' && cur_left(&t) > 16 && t.p[3] == ' ' &&
-                    t.p[15] == ' ') {
-                    t.p += 16; /* "Mmm dd hh:mm:ss " */
-                }
-                *c = t;
-                continue;
-            }
-        }
-        break;
-    }
-}
-
 static enum mm_parse_rc sshd_parse(struct mm_event *ev, const char *body, size_t len)
 {
     struct cur c = {body, body + len};
@@ -709,9 +765,22 @@ static enum mm_parse_rc sshd_parse(struct mm_event *ev, const char *body, size_t
         (void)mm_event_add(ev, NS, AUTH_LIT("repeated"), n.p, n.n);
         strip_prefixes(&c);
     }
+    struct cur all = c;
     int known = sshd_message(ev, &c);
     if (!known && !auth_app_is(ev, sshd_apps)) {
         return MM_PARSE_NOMATCH; /* detected by a prefix that then did not fit */
+    }
+    if (!known && ev->f[MM_F_SOURCE_IP].p == NULL) {
+        /* an unmapped message: still the peer of "... from A[ port P]" */
+        const char *f = cur_find(&all, AUTH_LIT(" from "));
+        struct mm_str a;
+        if (f != NULL) {
+            struct cur t = {f + 6, all.end};
+            if (cur_word(&t, &a) && auth_ipish(a.p, a.n - (a.p[a.n - 1] == ':'))) {
+                t.p = a.p;
+                addr_port(ev, &t);
+            }
+        }
     }
     return MM_PARSE_OK;
 }

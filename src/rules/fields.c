@@ -128,7 +128,10 @@ struct lsmap {
 static const char *const p_fortinet[] = {"fortigate", "fortinet", "fortios", NULL};
 static const char *const p_paloalto[] = {"paloalto", "pan-os", "panos", "palo alto networks",
                                          NULL};
-static const char *const p_cisco[] = {"asa", "cisco", "cisco-asa", NULL};
+static const char *const p_cisco[] = {"cisco_asa", "asa", "cisco", "cisco-asa", NULL};
+static const char *const p_pfsense[] = {"pfsense", "netgate", NULL};
+static const char *const p_watchguard[] = {"watchguard", "fireware", NULL};
+static const char *const p_checkpoint[] = {"checkpoint", "check point", NULL};
 static const char *const p_sophos[] = {"sophos", "sophos-utm", "sophos-xg", NULL};
 static const char *const p_yamaha[] = {"yamaha", "rtx", NULL};
 static const char *const p_juniper[] = {"juniper", "srx", NULL};
@@ -141,6 +144,9 @@ static const struct lsmap products[] = {
     {"sophos", p_sophos},
     {"yamaha|rtx", p_yamaha},
     {"juniper|srx", p_juniper},
+    {"pfsense|opnsense", p_pfsense},
+    {"watchguard|fireware", p_watchguard},
+    {"checkpoint|check_point", p_checkpoint},
     {"windows", p_windows},
     /* syslog from any Linux/Unix host, or any gateway: any parser may take it */
     {"linux|unix|macos|freebsd|openbsd|gateway|firewall|any", NULL},

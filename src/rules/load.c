@@ -343,6 +343,14 @@ static void load_rule(struct mm_ruleset *rs, const struct mm_ynode *doc, const c
             LERR(&c, k, "unknown key '%s'", key);
             continue;
         }
+        int dup = 0;
+        for (size_t j = 0; j < i && !dup; j++) {
+            dup = strcmp(mm_ymap_key(doc, j)->str, key) == 0;
+        }
+        if (dup) {
+            LERR(&c, k, "duplicate key '%s'", key);
+            continue;
+        }
         if (strcmp(key, "title") == 0) {
             (void)get_str(&c, v, key, &r->title);
         } else if (strcmp(key, "id") == 0) {

@@ -153,7 +153,7 @@ static enum mm_err setup_rw(struct mm_store *st)
         log_warnx("database %s: journal mode is %s, not wal", st->path, mode ? mode : "?");
     }
     sqlite3_finalize(s);
-    rc = mm_store_exec(st, SQL_PRAGMA_SYNC SQL_PRAGMA_FK);
+    rc = mm_store_exec(st, SQL_PRAGMA_SYNC SQL_PRAGMA_FK SQL_PRAGMA_TUNE_RW);
     if (rc != MM_OK) {
         return rc;
     }

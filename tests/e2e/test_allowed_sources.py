@@ -36,7 +36,7 @@ def main():
         with Daemon(listen=("udp://[::1]:0", "tcp://[::1]:0"), allowed=("::1",)) as d:
             d.send_udp([LINE], host="::1")
             d.send_tcp([LINE], host="::1")
-            wait_for(lambda: d.counter("parsed") >= 2, 10, "IPv6 lines to be parsed")
+            wait_for(lambda: d.counter("received") >= 2, 10, "IPv6 lines to be received")
             if d.stop() != 0:
                 fail("daemon should exit 0")
     passed("allowed_sources enforced; IPv6 accepted")

@@ -96,6 +96,13 @@ static void test_unknown_key(void **state)
     mm_ruleset_unref(rs);
 }
 
+static void test_duplicate_key(void **state)
+{
+    (void)state;
+    expect_error(T_HEAD("a") "title: again\ndetection:\n  s: {a: b}\n  condition: s\n",
+                 "t.yml:5:1: duplicate key 'title'");
+}
+
 static void test_duplicate_id(void **state)
 {
     (void)state;
@@ -234,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_bad_level),
         cmocka_unit_test(test_correlation),
         cmocka_unit_test(test_unknown_key),
+        cmocka_unit_test(test_duplicate_key),
         cmocka_unit_test(test_duplicate_id),
         cmocka_unit_test(test_several_errors_positions),
         cmocka_unit_test(test_several_docs_and_metadata),

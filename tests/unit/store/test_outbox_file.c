@@ -24,10 +24,6 @@
 #include "mimamori/config.h"
 #include "mimamori/store.h"
 
-#if __has_include("alert_shim.c")
-#include "alert_shim.c"
-#endif
-
 #define MAX_LINES 256
 
 struct fx {

@@ -23,10 +23,6 @@
 #include "mimamori/config.h"
 #include "mimamori/store.h"
 
-#if __has_include("alert_shim.c")
-#include "alert_shim.c"
-#endif
-
 struct fx {
     char dir[64];
     char db[PATH_MAX];
