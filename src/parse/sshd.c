@@ -484,7 +484,7 @@ static int sshd_message(struct mm_event *ev, struct cur *c)
     case 'C':
         if (cur_lit(c, AUTH_LIT("Connection closed by ")) ||
             cur_lit(c, AUTH_LIT("Connection reset by "))) {
-            int reset = c->p[-3] == 'b' && c->p[-4] == ' ' && c->p[-5] == 't'; /* "reset by " */
+            int reset = memcmp(c->p - 9, "reset by ", 9) == 0;
             int bad = who(ev, c, &invalid);
             if (invalid) {
                 set_invalid(ev);
