@@ -43,6 +43,7 @@ struct replay {
     struct mm_alert **alerts;
     size_t nalerts, capalerts;
     uint64_t lines, unparsed, malformed, matched;
+    int64_t last_ts; /* event time of the previous line */
 };
 
 static int keep_alert(struct replay *r, struct mm_alert *a)
@@ -85,6 +86,11 @@ static int replay_line(struct replay *r, const char *name, const char *line, siz
         ev->flags |= MM_EV_TRUNCATED;
     }
     mm_parse_event(r->pctx, ev, now);
+    /* a line that carries no time of its own happened when the line before it did */
+    if (ev->ts_ns == now && r->last_ts != 0) {
+        ev->ts_ns = r->last_ts;
+    }
+    r->last_ts = ev->ts_ns;
     r->lines++;
     if (ev->flags & MM_EV_UNPARSED) {
         r->unparsed++;

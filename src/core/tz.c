@@ -48,13 +48,13 @@ struct tz_type {
 };
 
 struct mm_tz {
-    char *name;           /* owned */
-    int64_t *trans;       /* owned: transition instants, UTC seconds, ascending */
-    uint8_t *trans_type;  /* owned: the type that starts at trans[i] */
+    char *name;          /* owned */
+    int64_t *trans;      /* owned: transition instants, UTC seconds, ascending */
+    uint8_t *trans_type; /* owned: the type that starts at trans[i] */
     uint32_t ntrans;
     struct tz_type *types; /* owned */
     uint32_t ntypes;
-    int has_posix;         /* the footer rule applies after the last transition */
+    int has_posix; /* the footer rule applies after the last transition */
     struct tz_posix posix;
 };
 
@@ -245,8 +245,7 @@ static int scan_abbr(struct tz_scan *s)
         s->p++;
         return s->p - b >= 5 ? 0 : -1;
     }
-    while (s->p < s->end &&
-           ((*s->p >= 'A' && *s->p <= 'Z') || (*s->p >= 'a' && *s->p <= 'z'))) {
+    while (s->p < s->end && ((*s->p >= 'A' && *s->p <= 'Z') || (*s->p >= 'a' && *s->p <= 'z'))) {
         s->p++;
     }
     return s->p - b >= 3 ? 0 : -1;
@@ -353,9 +352,8 @@ static size_t tzif_header(const unsigned char *p, size_t avail, int tsize, struc
     c->time = be32(p + 32);
     c->type = be32(p + 36);
     c->chr = be32(p + 40);
-    if (c->type == 0 || c->type > 256 || c->time > 100000 || c->leap > 100000 ||
-        c->chr > 100000 || (c->isut != 0 && c->isut != c->type) ||
-        (c->isstd != 0 && c->isstd != c->type)) {
+    if (c->type == 0 || c->type > 256 || c->time > 100000 || c->leap > 100000 || c->chr > 100000 ||
+        (c->isut != 0 && c->isut != c->type) || (c->isstd != 0 && c->isstd != c->type)) {
         return 0;
     }
     size_t need = (size_t)c->time * (size_t)(tsize + 1) + (size_t)c->type * 6 + c->chr +
@@ -476,8 +474,7 @@ static int name_ok(const char *name, size_t n)
 static int is_utc_name(const char *name)
 {
     return name == NULL || name[0] == '\0' || strcmp(name, "UTC") == 0 ||
-           strcmp(name, "Etc/UTC") == 0 || strcmp(name, "GMT") == 0 ||
-           strcmp(name, "Etc/GMT") == 0;
+           strcmp(name, "Etc/UTC") == 0 || strcmp(name, "GMT") == 0 || strcmp(name, "Etc/GMT") == 0;
 }
 
 /* Read the whole file at path into a malloc'd buffer (owned by the caller). */

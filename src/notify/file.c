@@ -221,8 +221,8 @@ enum mm_err mm_notify_file_deliver(struct mm_notify_file *f, struct mm_store *st
             return rc;
         }
         if (f->streak > 0) {
-            log_info("notify %s: %s is writable again after %u failed attempts", f->name,
-                     f->path, f->streak);
+            log_info("notify %s: %s is writable again after %u failed attempts", f->name, f->path,
+                     f->streak);
             f->streak = 0;
         }
         f->delivered += n;

@@ -33,16 +33,69 @@
 #define NS "checkpoint"
 
 enum ckey {
-    K_ACTION, K_SRC, K_DST, K_SPORT, K_SERVICE, K_PROTO, K_ORIGIN, K_ORIGINSICNAME, K_PRODUCT,
-    K_IFDIR, K_IFNAME, K_CONN_DIRECTION, K_INZONE, K_OUTZONE, K_XLATESRC, K_XLATEDST,
-    K_XLATESPORT, K_XLATEDPORT, K_RULE_NAME, K_RULE_UID, K_RULE, K_USER, K_SRC_USER_NAME,
-    K_DST_USER_NAME, K_ADMINISTRATOR, K_RESOURCE, K_PROTECTION_NAME, K_ATTACK, K_MALWARE_FAMILY,
-    K_INDUSTRY_REF, K_SEVERITY, K_CLIENT_OUT_BYTES, K_CLIENT_IN_BYTES, K_SENT_BYTES,
-    K_RECEIVED_BYTES, K_BYTES, K_PACKETS, K_CLIENT_OUT_PACKETS, K_CLIENT_IN_PACKETS,
-    K_SERVICE_ID, K_LOGUID, K_SYS_MESSAGE, K_DESCRIPTION, K_REASON, K_AUTH_STATUS, K_COMMUNITY,
-    K_SCHEME, K_MATCH_ID, K_LAYER_NAME, K_SRC_MACHINE_NAME, K_APPI_NAME, K_FILE_NAME,
-    K_MALWARE_ACTION, K_PROTECTION_TYPE, K_DOMAIN, K_METHOD, K_OFFICE_MODE_IP, K_MSG,
-    K_ORIG_LEGACY, K_FILE_SHA256, K_SRC_MAC, K_DST_MAC, K_TIME,
+    K_ACTION,
+    K_SRC,
+    K_DST,
+    K_SPORT,
+    K_SERVICE,
+    K_PROTO,
+    K_ORIGIN,
+    K_ORIGINSICNAME,
+    K_PRODUCT,
+    K_IFDIR,
+    K_IFNAME,
+    K_CONN_DIRECTION,
+    K_INZONE,
+    K_OUTZONE,
+    K_XLATESRC,
+    K_XLATEDST,
+    K_XLATESPORT,
+    K_XLATEDPORT,
+    K_RULE_NAME,
+    K_RULE_UID,
+    K_RULE,
+    K_USER,
+    K_SRC_USER_NAME,
+    K_DST_USER_NAME,
+    K_ADMINISTRATOR,
+    K_RESOURCE,
+    K_PROTECTION_NAME,
+    K_ATTACK,
+    K_MALWARE_FAMILY,
+    K_INDUSTRY_REF,
+    K_SEVERITY,
+    K_CLIENT_OUT_BYTES,
+    K_CLIENT_IN_BYTES,
+    K_SENT_BYTES,
+    K_RECEIVED_BYTES,
+    K_BYTES,
+    K_PACKETS,
+    K_CLIENT_OUT_PACKETS,
+    K_CLIENT_IN_PACKETS,
+    K_SERVICE_ID,
+    K_LOGUID,
+    K_SYS_MESSAGE,
+    K_DESCRIPTION,
+    K_REASON,
+    K_AUTH_STATUS,
+    K_COMMUNITY,
+    K_SCHEME,
+    K_MATCH_ID,
+    K_LAYER_NAME,
+    K_SRC_MACHINE_NAME,
+    K_APPI_NAME,
+    K_FILE_NAME,
+    K_MALWARE_ACTION,
+    K_PROTECTION_TYPE,
+    K_DOMAIN,
+    K_METHOD,
+    K_OFFICE_MODE_IP,
+    K_MSG,
+    K_ORIG_LEGACY,
+    K_FILE_SHA256,
+    K_SRC_MAC,
+    K_DST_MAC,
+    K_TIME,
     K__COUNT
 };
 
@@ -328,8 +381,8 @@ static int read_brackets(struct mm_event *ev, const char *p, const char *end, st
 
 static int legacy_key_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '/' || c == '-' || c == '.' || c == ':';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '/' || c == '-' || c == '.' || c == ':';
 }
 
 /* At p: a key followed by '='?  Returns the '=' or NULL. */
@@ -415,9 +468,9 @@ static int read_legacy(struct mm_event *ev, const char *p, const char *end, stru
 static const char *proto_name(struct mm_str s)
 {
     static const char *const t[][2] = {
-        {"6", "tcp"},  {"17", "udp"}, {"1", "icmp"}, {"58", "ipv6-icmp"}, {"47", "gre"},
-        {"50", "esp"}, {"51", "ah"},  {"2", "igmp"}, {"132", "sctp"},     {"89", "ospf"},
-        {"tcp", "tcp"}, {"udp", "udp"}, {"icmp", "icmp"}, {"esp", "esp"}, {"gre", "gre"},
+        {"6", "tcp"},   {"17", "udp"},  {"1", "icmp"},    {"58", "ipv6-icmp"}, {"47", "gre"},
+        {"50", "esp"},  {"51", "ah"},   {"2", "igmp"},    {"132", "sctp"},     {"89", "ospf"},
+        {"tcp", "tcp"}, {"udp", "udp"}, {"icmp", "icmp"}, {"esp", "esp"},      {"gre", "gre"},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         if (ieq(s, t[i][0])) {
@@ -601,8 +654,7 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v)
         (void)mm_event_add(ev, NULL, "event.id", 8, v[K_LOGUID].p, v[K_LOGUID].n);
     }
     if (has(v[K_APPI_NAME])) {
-        (void)mm_event_add(ev, NULL, "network.application", 19, v[K_APPI_NAME].p,
-                           v[K_APPI_NAME].n);
+        (void)mm_event_add(ev, NULL, "network.application", 19, v[K_APPI_NAME].p, v[K_APPI_NAME].n);
     }
     struct mm_str why = has(v[K_REASON])        ? v[K_REASON]
                         : has(v[K_SYS_MESSAGE]) ? v[K_SYS_MESSAGE]
@@ -630,9 +682,8 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
         type = "info";
     }
 
-    if (icontains(prod, "ips") || icontains(prod, "smartdefense") ||
-        icontains(prod, "anti-bot") || icontains(prod, "anti bot") ||
-        has(v[K_PROTECTION_NAME]) || has(v[K_ATTACK])) {
+    if (icontains(prod, "ips") || icontains(prod, "smartdefense") || icontains(prod, "anti-bot") ||
+        icontains(prod, "anti bot") || has(v[K_PROTECTION_NAME]) || has(v[K_ATTACK])) {
         cat = "intrusion_detection";
         kind = "alert";
     } else if (icontains(prod, "anti-virus") || icontains(prod, "anti virus") ||
@@ -704,8 +755,8 @@ static int sd_is_checkpoint(const struct mm_event *ev)
         return 1;
     }
     /* a relay may rename the app: the bracket form itself */
-    return memmem(sd.p, sd.n, ":\"", 2) != NULL && (memmem(sd.p, sd.n, "product:\"", 9) ||
-                                                    memmem(sd.p, sd.n, "origin:\"", 8));
+    return memmem(sd.p, sd.n, ":\"", 2) != NULL &&
+           (memmem(sd.p, sd.n, "product:\"", 9) || memmem(sd.p, sd.n, "origin:\"", 8));
 }
 
 static int detect(const struct mm_event *ev, const char *body, size_t len)

@@ -120,8 +120,8 @@ struct mm_str mm_kv_unescape(struct mm_event *ev, struct mm_str v)
     uint32_t n = 0;
     for (uint32_t i = 0; i < v.n; i++) {
         char ch = v.p[i];
-        if (ch == '\\' && i + 1 < v.n && (v.p[i + 1] == '"' || v.p[i + 1] == '\'' ||
-                                          v.p[i + 1] == '\\')) {
+        if (ch == '\\' && i + 1 < v.n &&
+            (v.p[i + 1] == '"' || v.p[i + 1] == '\'' || v.p[i + 1] == '\\')) {
             ch = v.p[++i];
         }
         d[n++] = ch;

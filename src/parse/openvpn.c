@@ -356,7 +356,7 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         }
         /* the certificate's CN at depth 0 is the client's identity */
         const char *cn = find(s, end, "CN=");
-        if (cn != NULL && d != NULL && d[6] == '0') {
+        if (cn != NULL && d != NULL && d + 6 < end && d[6] == '0') {
             const char *q = cn + 3;
             while (q < end && *q != ',' && *q != '/' && *q != ' ') {
                 q++;

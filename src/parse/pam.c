@@ -1,9 +1,10 @@
 /*
  * pam.c - messages of Linux-PAM modules, whatever program logs them:
  *
- *   pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.4  user=root
- *   pam_unix(sudo:session): session opened for user root(uid=0) by alice(uid=1000)
- *   pam_unix(auth): ...      pam_unix: ...      (pam_unix) ...      appname "sshd(pam_unix)"
+ *   pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser=
+ * rhost=192.0.2.4  user=root pam_unix(sudo:session): session opened for user root(uid=0) by
+ * alice(uid=1000) pam_unix(auth): ...      pam_unix: ...      (pam_unix) ...      appname
+ * "sshd(pam_unix)"
  *
  * detect(): 95 for a body starting with "pam_<module>(" or "pam_<module>:" or
  * "(pam_", or an appname holding "(pam_" - above sshd.c and sudo.c (90),
@@ -22,8 +23,8 @@
  *                           password for [U]", "conversation failed"
  *   user_unknown            authentication / info / failure: "check pass; user unknown"
  *   requirement_not_met     authentication / info / failure: pam_succeed_if
- *   tally                   authentication / info / failure: pam_tally2 "user U (N) tally N, deny N"
- *   session_opened          session / start / success: "session opened for user U by X"
+ *   tally                   authentication / info / failure: pam_tally2 "user U (N) tally N, deny
+ * N" session_opened          session / start / success: "session opened for user U by X"
  *   session_closed          session / end / success: "session closed for user U"
  *   password_changed        iam / change / success: "password changed for U"
  */

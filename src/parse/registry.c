@@ -299,8 +299,8 @@ static void undo_restore(const struct undo *u, struct mm_event *ev)
 }
 
 /* Offer the body to p; 1 when p kept the message (OK or MALFORMED). */
-static int try_parser(const struct mm_parser *p, struct mm_event *ev, const char *body,
-                      size_t len, const struct undo *u)
+static int try_parser(const struct mm_parser *p, struct mm_event *ev, const char *body, size_t len,
+                      const struct undo *u)
 {
     enum mm_parse_rc rc = p->parse(ev, body, len);
     if (rc == MM_PARSE_NOMATCH) {

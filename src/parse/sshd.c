@@ -59,7 +59,9 @@ static const struct {
     const char *s;
     uint8_t n;
 } signatures[] = {
+/* clang-format off */
 #define S(x) {x, sizeof(x) - 1}
+/* clang-format on */
     S("Failed password for "),
     S("Failed publickey for "),
     S("Failed none for "),
@@ -93,7 +95,8 @@ static int body_is_pam(const char *body, size_t len)
            (len >= 5 && memcmp(body, "(pam_", 5) == 0);
 }
 
-/* Strip what comes before the message proper: "error: ", "[ID n fac.lvl] ", dropbear's "[pid] date ". */
+/* Strip what comes before the message proper: "error: ", "[ID n fac.lvl] ", dropbear's "[pid] date
+ * ". */
 static void strip_prefixes(struct cur *c)
 {
     for (int i = 0; i < 3; i++) {

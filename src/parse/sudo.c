@@ -2,8 +2,9 @@
  * sudo.c - sudo's log lines:
  *
  *   alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls -la
- *   alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls
- *   alice : user NOT in sudoers ; TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls
+ *   alice : 3 incorrect password attempts ; TTY=pts/0 ; PWD=/home/alice ; USER=root ;
+ * COMMAND=/bin/ls alice : user NOT in sudoers ; TTY=pts/0 ; PWD=/home/alice ; USER=root ;
+ * COMMAND=/bin/ls
  *
  * detect(): appname "sudo" (90) unless the body is a PAM module's (pam.c);
  * without an appname, a body holding " : " and " ; COMMAND=" (50).
@@ -53,10 +54,9 @@ static const char *known_key(struct mm_str k)
 {
     static const struct {
         const char *up, *low;
-    } keys[] = {{"TTY", "tty"},         {"PWD", "pwd"},     {"USER", "user"},
-                {"GROUP", "group"},     {"COMMAND", "command"}, {"ENV", "env"},
-                {"TSID", "tsid"},       {"HOST", "host"},   {"CHROOT", "chroot"},
-                {"CWD", "cwd"},         {"RUNCWD", "runcwd"}};
+    } keys[] = {{"TTY", "tty"},         {"PWD", "pwd"}, {"USER", "user"},    {"GROUP", "group"},
+                {"COMMAND", "command"}, {"ENV", "env"}, {"TSID", "tsid"},    {"HOST", "host"},
+                {"CHROOT", "chroot"},   {"CWD", "cwd"}, {"RUNCWD", "runcwd"}};
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         if (strlen(keys[i].up) == k.n && memcmp(keys[i].up, k.p, k.n) == 0) {
             return keys[i].low;
@@ -164,7 +164,8 @@ static enum mm_parse_rc sudo_parse(struct mm_event *ev, const char *body, size_t
         break;
     default:
         if (have_cmd) {
-            auth_set_ecs(ev, "sudo_command", "process", "start", msg == MSG_NONE ? "success" : NULL);
+            auth_set_ecs(ev, "sudo_command", "process", "start",
+                         msg == MSG_NONE ? "success" : NULL);
         }
         break;
     }

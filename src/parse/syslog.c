@@ -283,7 +283,13 @@ static int64_t local_to_utc(const struct mm_tz *tz, struct mm_tzcache *tc, const
     }
     cache_bind(tc, tz);
     int64_t hour = floor_div(local, NS_PER_HOUR);
-    struct mm_tzslot *sl = &tc->slot[(uint64_t)hour % MM_TZCACHE_SLOTS];
+    /*
+     * Slot = hour mod 7: neighbouring hours differ, and so do the same hour of
+     * consecutive years (8760 and 8784 h are 3 and 6 mod 7), the pair a
+     * year-less timestamp tries.
+     */
+    struct mm_tzslot *sl =
+        &tc->slot[((hour % MM_TZCACHE_SLOTS) + MM_TZCACHE_SLOTS) % MM_TZCACHE_SLOTS];
     if (sl->local_hour != hour) {
         /* the offsets at both ends of the local hour, each checked both ways */
         struct mm_civil h0, h1, back;

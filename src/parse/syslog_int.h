@@ -9,7 +9,7 @@
 
 #include "mimamori/parse.h"
 
-#define MM_TZCACHE_SLOTS 8
+#define MM_TZCACHE_SLOTS 7 /* prime to 24 and to 8760: see local_to_utc() */
 
 struct mm_tzslot {
     int64_t local_hour; /* local time / 1 h; INT64_MIN = empty */

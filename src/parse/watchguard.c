@@ -410,21 +410,17 @@ struct family {
 };
 
 static const struct family families[] = {
-    {"01", "configuration"}, {"02", "network"},       {"09", "network"},
-    {"0F", "network"},       {"11", "authentication"}, {"15", "configuration"},
-    {"16", "network"},       {"1A", "web"},           {"1B", "email"},
-    {"1C", "network"},       {"1D", "network"},       {"1F", "malware"},
-    {"21", "email"},         {"22", "email"},         {"23", "email"},
-    {"25", "network"},       {"28", "network"},       {"2A", "network"},
-    {"2C", "web"},           {"2D", "network"},       {"2E", "host"},
-    {"30", "network"},       {"31", "network"},       {"38", "host"},
-    {"39", "host"},          {"3A", "host"},          {"3B", "host"},
-    {"3D", "host"},          {"3E", "authentication"}, {"40", "host"},
-    {"41", "host"},          {"45", "network"},       {"50", "authentication"},
-    {"54", "network"},       {"55", "host"},          {"56", "network"},
-    {"58", "host"},          {"5A", "network"},       {"5B", "network"},
-    {"61", "network"},       {"68", "network"},       {"70", "host"},
-    {"76", "web"},           {"90", "network"},
+    {"01", "configuration"},  {"02", "network"},       {"09", "network"}, {"0F", "network"},
+    {"11", "authentication"}, {"15", "configuration"}, {"16", "network"}, {"1A", "web"},
+    {"1B", "email"},          {"1C", "network"},       {"1D", "network"}, {"1F", "malware"},
+    {"21", "email"},          {"22", "email"},         {"23", "email"},   {"25", "network"},
+    {"28", "network"},        {"2A", "network"},       {"2C", "web"},     {"2D", "network"},
+    {"2E", "host"},           {"30", "network"},       {"31", "network"}, {"38", "host"},
+    {"39", "host"},           {"3A", "host"},          {"3B", "host"},    {"3D", "host"},
+    {"3E", "authentication"}, {"40", "host"},          {"41", "host"},    {"45", "network"},
+    {"50", "authentication"}, {"54", "network"},       {"55", "host"},    {"56", "network"},
+    {"58", "host"},           {"5A", "network"},       {"5B", "network"}, {"61", "network"},
+    {"68", "network"},        {"70", "host"},          {"76", "web"},     {"90", "network"},
 };
 
 static const char *family_category(struct tok id)
@@ -446,10 +442,38 @@ static const char *family_category(struct tok id)
 /* --- key="value" pairs --- */
 
 enum wkey {
-    W_SENT_BYTES, W_RCVD_BYTES, W_SENT_PKTS, W_RCVD_PKTS, W_GEO_SRC, W_GEO_DST, W_DSTNAME,
-    W_HOST, W_ARG, W_PATH, W_OP, W_METHOD, W_VIRUS, W_SIGNAME, W_SIGCAT, W_SIGID, W_SEVERITY,
-    W_APP_NAME, W_MSG, W_QUESTION, W_SRC_USER, W_DST_USER, W_USER, W_MD5, W_SRC_IP_NAT,
-    W_DST_IP_NAT, W_SRC_PORT_NAT, W_DST_PORT_NAT, W_REASON, W_CAT_NAME, W_SHA256, W_FQDN,
+    W_SENT_BYTES,
+    W_RCVD_BYTES,
+    W_SENT_PKTS,
+    W_RCVD_PKTS,
+    W_GEO_SRC,
+    W_GEO_DST,
+    W_DSTNAME,
+    W_HOST,
+    W_ARG,
+    W_PATH,
+    W_OP,
+    W_METHOD,
+    W_VIRUS,
+    W_SIGNAME,
+    W_SIGCAT,
+    W_SIGID,
+    W_SEVERITY,
+    W_APP_NAME,
+    W_MSG,
+    W_QUESTION,
+    W_SRC_USER,
+    W_DST_USER,
+    W_USER,
+    W_MD5,
+    W_SRC_IP_NAT,
+    W_DST_IP_NAT,
+    W_SRC_PORT_NAT,
+    W_DST_PORT_NAT,
+    W_REASON,
+    W_CAT_NAME,
+    W_SHA256,
+    W_FQDN,
     W__COUNT
 };
 
@@ -459,17 +483,38 @@ struct keyname {
 };
 
 static const struct keyname keynames[] = {
-    {"sent_bytes", W_SENT_BYTES}, {"rcvd_bytes", W_RCVD_BYTES}, {"sent_pkts", W_SENT_PKTS},
-    {"rcvd_pkts", W_RCVD_PKTS},   {"geo_src", W_GEO_SRC},       {"geo_dst", W_GEO_DST},
-    {"dstname", W_DSTNAME},       {"host", W_HOST},             {"arg", W_ARG},
-    {"path", W_PATH},             {"op", W_OP},                 {"method", W_METHOD},
-    {"virus", W_VIRUS},           {"signature_name", W_SIGNAME}, {"signature_cat", W_SIGCAT},
-    {"signature_id", W_SIGID},    {"severity", W_SEVERITY},     {"app_name", W_APP_NAME},
-    {"msg", W_MSG},               {"question", W_QUESTION},     {"src_user", W_SRC_USER},
-    {"dst_user", W_DST_USER},     {"user", W_USER},             {"md5", W_MD5},
-    {"src_ip_nat", W_SRC_IP_NAT}, {"dst_ip_nat", W_DST_IP_NAT}, {"src_port_nat", W_SRC_PORT_NAT},
-    {"dst_port_nat", W_DST_PORT_NAT}, {"reason", W_REASON},     {"cat_name", W_CAT_NAME},
-    {"sha256", W_SHA256},         {"fqdn", W_FQDN},
+    {"sent_bytes", W_SENT_BYTES},
+    {"rcvd_bytes", W_RCVD_BYTES},
+    {"sent_pkts", W_SENT_PKTS},
+    {"rcvd_pkts", W_RCVD_PKTS},
+    {"geo_src", W_GEO_SRC},
+    {"geo_dst", W_GEO_DST},
+    {"dstname", W_DSTNAME},
+    {"host", W_HOST},
+    {"arg", W_ARG},
+    {"path", W_PATH},
+    {"op", W_OP},
+    {"method", W_METHOD},
+    {"virus", W_VIRUS},
+    {"signature_name", W_SIGNAME},
+    {"signature_cat", W_SIGCAT},
+    {"signature_id", W_SIGID},
+    {"severity", W_SEVERITY},
+    {"app_name", W_APP_NAME},
+    {"msg", W_MSG},
+    {"question", W_QUESTION},
+    {"src_user", W_SRC_USER},
+    {"dst_user", W_DST_USER},
+    {"user", W_USER},
+    {"md5", W_MD5},
+    {"src_ip_nat", W_SRC_IP_NAT},
+    {"dst_ip_nat", W_DST_IP_NAT},
+    {"src_port_nat", W_SRC_PORT_NAT},
+    {"dst_port_nat", W_DST_PORT_NAT},
+    {"reason", W_REASON},
+    {"cat_name", W_CAT_NAME},
+    {"sha256", W_SHA256},
+    {"fqdn", W_FQDN},
 };
 
 static int lookup(struct mm_str k)
@@ -569,8 +614,7 @@ static void map_pairs(struct mm_event *ev, const struct mm_str *v)
     }
     set_num(ev, MM_F_EVENT_SEVERITY, v[W_SEVERITY].p, v[W_SEVERITY].n);
     if (v[W_APP_NAME].n > 0) {
-        (void)mm_event_add(ev, NULL, "network.application", 19, v[W_APP_NAME].p,
-                           v[W_APP_NAME].n);
+        (void)mm_event_add(ev, NULL, "network.application", 19, v[W_APP_NAME].p, v[W_APP_NAME].n);
     }
     if (v[W_MD5].n == 32) {
         (void)mm_event_add(ev, NULL, "file.hash.md5", 13, v[W_MD5].p, v[W_MD5].n);
@@ -593,12 +637,27 @@ static void map_pairs(struct mm_event *ev, const struct mm_str *v)
 static const char *transport_of(struct tok t)
 {
     static const char *const names[][2] = {
-        {"tcp", "tcp"},   {"udp", "udp"},   {"icmp", "icmp"}, {"igmp", "igmp"},
-        {"gre", "gre"},   {"esp", "esp"},   {"ah", "ah"},     {"sctp", "sctp"},
-        {"ospf", "ospf"}, {"icmp6", "ipv6-icmp"}, {"ipv6-icmp", "ipv6-icmp"},
-        {"6", "tcp"},     {"17", "udp"},    {"1", "icmp"},    {"47", "gre"},
-        {"50", "esp"},    {"51", "ah"},     {"58", "ipv6-icmp"}, {"2", "igmp"},
-        {"89", "ospf"},   {"132", "sctp"},
+        {"tcp", "tcp"},
+        {"udp", "udp"},
+        {"icmp", "icmp"},
+        {"igmp", "igmp"},
+        {"gre", "gre"},
+        {"esp", "esp"},
+        {"ah", "ah"},
+        {"sctp", "sctp"},
+        {"ospf", "ospf"},
+        {"icmp6", "ipv6-icmp"},
+        {"ipv6-icmp", "ipv6-icmp"},
+        {"6", "tcp"},
+        {"17", "udp"},
+        {"1", "icmp"},
+        {"47", "gre"},
+        {"50", "esp"},
+        {"51", "ah"},
+        {"58", "ipv6-icmp"},
+        {"2", "igmp"},
+        {"89", "ospf"},
+        {"132", "sctp"},
     };
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
         if (tieq(t.p, t.n, names[i][0])) {
@@ -614,8 +673,8 @@ static int if_class(struct tok t)
     if (ifind(t.p, t.n, "ext") || ifind(t.p, t.n, "wan") || ifind(t.p, t.n, "internet")) {
         return 1;
     }
-    if (ifind(t.p, t.n, "trusted") || ifind(t.p, t.n, "optional") ||
-        ifind(t.p, t.n, "firebox") || ifind(t.p, t.n, "lan") || ifind(t.p, t.n, "dmz")) {
+    if (ifind(t.p, t.n, "trusted") || ifind(t.p, t.n, "optional") || ifind(t.p, t.n, "firebox") ||
+        ifind(t.p, t.n, "lan") || ifind(t.p, t.n, "dmz")) {
         return 2;
     }
     return 0;
@@ -990,9 +1049,9 @@ static void free_text(struct mm_event *ev, const char *r, const char *end, struc
     } else if (ifind(r, n, "success")) {
         success = 1;
     }
-    int auth = ev->f[MM_F_USER_NAME].p != NULL &&
-               (ifind(r, n, "authentic") || ifind(r, n, "log in") || ifind(r, n, "logged") ||
-                ifind(r, n, "login"));
+    int auth =
+        ev->f[MM_F_USER_NAME].p != NULL && (ifind(r, n, "authentic") || ifind(r, n, "log in") ||
+                                            ifind(r, n, "logged") || ifind(r, n, "login"));
     if (auth || (cat != NULL && strcmp(cat, "authentication") == 0)) {
         cat = "authentication";
         if (strcmp(type, "end") != 0) {

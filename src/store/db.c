@@ -37,7 +37,10 @@ static const char *const stmt_sql[MM_STMT_COUNT] = {
     [MM_STMT_COUNTERS_QUERY] = SQL_COUNTERS_QUERY,
 };
 
-#define COUNTER_FIELD(f) {#f, offsetof(struct mm_counters, f)}
+#define COUNTER_FIELD(f)                                                                           \
+    {                                                                                              \
+#f, offsetof(struct mm_counters, f)                                                        \
+    }
 const struct mm_counter_field mm_store_counter_fields[] = {
     COUNTER_FIELD(received),      COUNTER_FIELD(parsed),         COUNTER_FIELD(unparsed),
     COUNTER_FIELD(malformed),     COUNTER_FIELD(matched),        COUNTER_FIELD(alerts),

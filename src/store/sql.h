@@ -32,18 +32,18 @@
 
 #define MIGRATE_V1                                                                                 \
     "CREATE TABLE alerts ("                                                                        \
-    "  id            INTEGER PRIMARY KEY,"   /* the alert id (incident), signed view */          \
-    "  seq           INTEGER NOT NULL,"      /* change number, new on every write */             \
+    "  id            INTEGER PRIMARY KEY," /* the alert id (incident), signed view */              \
+    "  seq           INTEGER NOT NULL,"    /* change number, new on every write */                 \
     "  rule_id       TEXT NOT NULL,"                                                               \
     "  title         TEXT NOT NULL,"                                                               \
-    "  severity      INTEGER NOT NULL,"      /* enum mm_severity */                              \
+    "  severity      INTEGER NOT NULL," /* enum mm_severity */                                     \
     "  count         INTEGER NOT NULL,"                                                            \
     "  first_seen_ns INTEGER NOT NULL,"                                                            \
     "  last_seen_ns  INTEGER NOT NULL,"                                                            \
     "  ts_ns         INTEGER NOT NULL,"                                                            \
     "  recv_ns       INTEGER NOT NULL,"                                                            \
     "  group_key     TEXT NOT NULL DEFAULT '',"                                                    \
-    "  json          TEXT NOT NULL"          /* the full alert JSON, evidence included */        \
+    "  json          TEXT NOT NULL" /* the full alert JSON, evidence included */                   \
     ");"                                                                                           \
     "CREATE UNIQUE INDEX alerts_seq ON alerts(seq);"                                               \
     "CREATE INDEX alerts_last_seen ON alerts(last_seen_ns);"                                       \
@@ -123,7 +123,8 @@
     "  unparsed = unparsed + excluded.unparsed, malformed = malformed + excluded.malformed;"
 
 /* ?1 name ?2 value ?3 updated_ns */
-#define SQL_COUNTER_SET "INSERT OR REPLACE INTO counters(name, value, updated_ns) VALUES (?1, ?2, ?3);"
+#define SQL_COUNTER_SET                                                                            \
+    "INSERT OR REPLACE INTO counters(name, value, updated_ns) VALUES (?1, ?2, ?3);"
 
 /* notify/file.c: ?1 channel ?2 limit; oldest first */
 #define SQL_OUTBOX_PENDING                                                                         \
@@ -144,7 +145,8 @@
     "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_try_ns = ?3"                 \
     " WHERE channel = ?1 AND state = 'pending';"
 
-/* query.c: ?1 since ?2 min severity ?3 after seq ?4 limit (-1: none); newest `limit`, oldest first */
+/* query.c: ?1 since ?2 min severity ?3 after seq ?4 limit (-1: none); newest `limit`, oldest first
+ */
 #define SQL_ALERTS_QUERY                                                                           \
     "SELECT seq, id, rule_id, title, severity, count, first_seen_ns, last_seen_ns, ts_ns,"         \
     "       recv_ns, group_key, json FROM ("                                                       \

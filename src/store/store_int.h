@@ -33,11 +33,11 @@ enum mm_store_stmt {
 };
 
 struct mm_store {
-    sqlite3 *db;                        /* owned */
-    char *path;                         /* owned copy, for messages */
+    sqlite3 *db; /* owned */
+    char *path;  /* owned copy, for messages */
     int readonly;
-    int version;                        /* PRAGMA user_version after open */
-    sqlite3_stmt *stmt[MM_STMT_COUNT];  /* prepared on first use, NULL before */
+    int version;                       /* PRAGMA user_version after open */
+    sqlite3_stmt *stmt[MM_STMT_COUNT]; /* prepared on first use, NULL before */
 };
 
 /* One named global counter: name in the counters table <-> field of mm_counters. */

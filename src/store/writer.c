@@ -33,17 +33,17 @@
 #include "notify/notify_int.h"
 #include "store/sql.h"
 
-#define WRITER_QUEUE_CAP 65536     /* alerts waiting for the writer */
-#define WRITER_SOURCES_CAP 4096    /* source deltas waiting */
+#define WRITER_QUEUE_CAP 65536  /* alerts waiting for the writer */
+#define WRITER_SOURCES_CAP 4096 /* source deltas waiting */
 #define WRITER_BATCH_DEFAULT 1000
 #define WRITER_BATCH_MS_DEFAULT 50
 #define WRITER_RETRY_MAX_NS 5000000000LL
-#define WRITER_STOP_ATTEMPTS 3     /* commit attempts at stop before giving up */
+#define WRITER_STOP_ATTEMPTS 3        /* commit attempts at stop before giving up */
 #define WRITER_DELIVER_NS 250000000LL /* under a burst, deliver at least this often */
 
 struct writer_channel {
-    char *name;       /* owned */
-    int min_severity; /* outbox rows only for alerts at or above */
+    char *name;                  /* owned */
+    int min_severity;            /* outbox rows only for alerts at or above */
     struct mm_notify_file *file; /* its deliverer, NULL for types delivered elsewhere */
 };
 
@@ -268,12 +268,10 @@ static enum mm_err write_source(struct mm_store *st, const struct mm_source_delt
         return MM_EDB;
     }
     /* the fields are fixed arrays filled by the pipeline: never trust a terminator */
-    sqlite3_bind_text(s, 1, d->source, (int)strnlen(d->source, sizeof(d->source)),
-                      SQLITE_STATIC);
+    sqlite3_bind_text(s, 1, d->source, (int)strnlen(d->source, sizeof(d->source)), SQLITE_STATIC);
     sqlite3_bind_text(s, 2, d->hostname, (int)strnlen(d->hostname, sizeof(d->hostname)),
                       SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, d->parser, (int)strnlen(d->parser, sizeof(d->parser)),
-                      SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, d->parser, (int)strnlen(d->parser, sizeof(d->parser)), SQLITE_STATIC);
     sqlite3_bind_int64(s, 4, d->first_ns);
     sqlite3_bind_int64(s, 5, d->last_ns);
     sqlite3_bind_int64(s, 6, (int64_t)d->received);
@@ -497,8 +495,7 @@ static enum mm_err setup_channels(struct mm_store_writer *w, const struct mm_con
         w->nchan++;
         if (nc->type != NULL && strcmp(nc->type, "file") == 0) {
             if (nc->path == NULL) {
-                log_warnx("notify %s: file channel without a path; alerts stay pending",
-                          nc->name);
+                log_warnx("notify %s: file channel without a path; alerts stay pending", nc->name);
                 continue;
             }
             struct mm_notify_file *f = &w->files[w->nfiles];

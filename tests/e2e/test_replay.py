@@ -67,7 +67,10 @@ def main():
                     fail("alert lacks %s: %s" % (k, a))
 
         stdin_out = run("replay", "--rules", rules, "--format", "jsonl", "-", input=data)
-        if stdin_out.splitlines() != out:
+        def untimed(lines):
+            # a line with no time of its own is stamped with the replay's clock
+            return [{k: v for k, v in json.loads(l).items() if k != "@timestamp"} for l in lines]
+        if untimed(stdin_out.splitlines()) != untimed(out):
             fail("stdin replay should equal file replay")
         if os.listdir(tmp) != ["auth.log"]:
             fail("replay must not create files: %s" % os.listdir(tmp))

@@ -186,8 +186,13 @@ static void test_posix_string(void **state)
 static void test_bad_names(void **state)
 {
     (void)state;
-    const char *bad[] = {"Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime",
-                         "Europe/../../etc/passwd", "Europe", "Asia/Tokyo\n", "Europe/"};
+    const char *bad[] = {"Mars/Olympus_Mons",
+                         "../../etc/passwd",
+                         "/etc/localtime",
+                         "Europe/../../etc/passwd",
+                         "Europe",
+                         "Asia/Tokyo\n",
+                         "Europe/"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         struct mm_tz *tz = (struct mm_tz *)(uintptr_t)1;
         assert_int_equal(mm_tz_load(&tz, bad[i]), MM_ENOTFOUND);

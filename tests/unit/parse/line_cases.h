@@ -83,9 +83,10 @@ static char *lc_trim(char *s)
 
 static int lc_hex(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                        : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                               : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* Unescape s in place; returns the length. */
@@ -100,10 +101,22 @@ static size_t lc_unescape(char *s)
         }
         p++;
         switch (*p) {
-        case 't': *d++ = '\t'; p++; break;
-        case 'r': *d++ = '\r'; p++; break;
-        case 'n': *d++ = '\n'; p++; break;
-        case '0': *d++ = '\0'; p++; break;
+        case 't':
+            *d++ = '\t';
+            p++;
+            break;
+        case 'r':
+            *d++ = '\r';
+            p++;
+            break;
+        case 'n':
+            *d++ = '\n';
+            p++;
+            break;
+        case '0':
+            *d++ = '\0';
+            p++;
+            break;
         case 'x':
             if (lc_hex(p[1]) >= 0 && lc_hex(p[2]) >= 0) {
                 *d++ = (char)(lc_hex(p[1]) * 16 + lc_hex(p[2]));
@@ -111,7 +124,9 @@ static size_t lc_unescape(char *s)
                 break;
             }
             /* fall through */
-        default: *d++ = *p++; break;
+        default:
+            *d++ = *p++;
+            break;
         }
     }
     return (size_t)(d - s);
@@ -122,8 +137,8 @@ static int64_t lc_time(const char *s)
 {
     struct mm_civil c = {0};
     int ms = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &c.year, &c.mon, &c.mday, &c.hour, &c.min,
-               &c.sec, &ms) < 6) {
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ", &c.year, &c.mon, &c.mday, &c.hour, &c.min, &c.sec,
+               &ms) < 6) {
         return -1;
     }
     c.nsec = ms * 1000000;
@@ -259,8 +274,8 @@ static void lc_expect(struct lc_state *s, int lineno, char *spec, int gap)
     } else if (got.p == NULL) {
         fprintf(stderr, "%s:%d: %s missing, want '%s'\n", s->path, lineno, name, want);
     } else {
-        fprintf(stderr, "%s:%d: %s = '%.*s', want '%s'\n", s->path, lineno, name, (int)got.n,
-                got.p, want);
+        fprintf(stderr, "%s:%d: %s = '%.*s', want '%s'\n", s->path, lineno, name, (int)got.n, got.p,
+                want);
     }
     s->st.failures++;
 }
@@ -375,9 +390,9 @@ static struct lc_stats lc_run_file(enum lc_mode mode, const char *path)
     fclose(f);
     mm_parse_ctx_free(s.ctx);
     mm_tz_free(s.tz);
-    fprintf(stderr, "%s: %d cases, %d checks, %d failures, %d known gaps, %d gaps fixed, %d skipped\n",
-            path, s.st.cases, s.st.checks, s.st.failures, s.st.gaps, s.st.gaps_fixed,
-            s.st.skipped);
+    fprintf(stderr,
+            "%s: %d cases, %d checks, %d failures, %d known gaps, %d gaps fixed, %d skipped\n",
+            path, s.st.cases, s.st.checks, s.st.failures, s.st.gaps, s.st.gaps_fixed, s.st.skipped);
     return s.st;
 }
 

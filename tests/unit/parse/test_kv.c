@@ -28,8 +28,8 @@ static void pairs(const char *body, char sep, char *out, size_t outlen)
     while (mm_kv_next(&it, &k, &v, &esc)) {
         assert_true(k.p >= b && k.p + k.n <= b + n);
         assert_true(v.p >= b && v.p + v.n <= b + n);
-        int w = snprintf(out + used, outlen - used, "%.*s=[%.*s]%s ", (int)k.n, k.p, (int)v.n,
-                         v.p, esc ? "e" : "");
+        int w = snprintf(out + used, outlen - used, "%.*s=[%.*s]%s ", (int)k.n, k.p, (int)v.n, v.p,
+                         esc ? "e" : "");
         assert_true(w > 0 && (size_t)w < outlen - used);
         used += (size_t)w;
     }
@@ -146,9 +146,8 @@ static void test_random(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_iter),  cmocka_unit_test(test_unescape),
-        cmocka_unit_test(test_parse), cmocka_unit_test(test_many),
-        cmocka_unit_test(test_random),
+        cmocka_unit_test(test_iter), cmocka_unit_test(test_unescape), cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_many), cmocka_unit_test(test_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

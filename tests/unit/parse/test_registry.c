@@ -54,7 +54,8 @@ static void test_ctx(void **state)
     memset(match, 'x', sizeof(match) - 1);
     memset(parser, 'x', sizeof(parser) - 1);
     static struct mm_event ev;
-    const char line[] = "<38>Nov  2 03:12:09 h sshd[1]: Failed password for a from 192.0.2.1 port 1 ssh2";
+    const char line[] =
+        "<38>Nov  2 03:12:09 h sshd[1]: Failed password for a from 192.0.2.1 port 1 ssh2";
     mm_event_reset(&ev, line, sizeof(line) - 1, 0);
     ev.source = "192.0.2.200";
     mm_parse_event(ctx, &ev, 1781179200LL * 1000000000LL);
@@ -111,11 +112,41 @@ static void test_random(void **state)
     assert_int_equal(mm_parse_ctx_new(&ctx, NULL, NULL, 0), MM_OK);
     static struct mm_event ev;
     static const char *const words[] = {
-        "<38>",     "Nov  2 03:12:09 ", "h ",    "sshd[1]: ", "sudo: ",  "Failed ",   "password ",
-        "for ",     "invalid user ",    "from ", "1.2.3.4 ",  "port ",   "22 ",       "ssh2",
-        "pam_unix", "(sshd:auth): ",    "; ",    "rhost=",    " user=",  "alice : ", "COMMAND=",
-        "TTY=",     "[preauth]",        "'",     "<",         ">",       ":",         "\xff",
-        "date=",    "type=",            "\"",    "=",         " ",       "%ASA-6-1: ", "1 ",
+        "<38>",
+        "Nov  2 03:12:09 ",
+        "h ",
+        "sshd[1]: ",
+        "sudo: ",
+        "Failed ",
+        "password ",
+        "for ",
+        "invalid user ",
+        "from ",
+        "1.2.3.4 ",
+        "port ",
+        "22 ",
+        "ssh2",
+        "pam_unix",
+        "(sshd:auth): ",
+        "; ",
+        "rhost=",
+        " user=",
+        "alice : ",
+        "COMMAND=",
+        "TTY=",
+        "[preauth]",
+        "'",
+        "<",
+        ">",
+        ":",
+        "\xff",
+        "date=",
+        "type=",
+        "\"",
+        "=",
+        " ",
+        "%ASA-6-1: ",
+        "1 ",
     };
     unsigned seed = 99;
     char buf[256];
@@ -148,8 +179,8 @@ static void test_random(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_table),        cmocka_unit_test(test_ctx),
-        cmocka_unit_test(test_cases),        cmocka_unit_test(test_many_sources),
+        cmocka_unit_test(test_table),  cmocka_unit_test(test_ctx),
+        cmocka_unit_test(test_cases),  cmocka_unit_test(test_many_sources),
         cmocka_unit_test(test_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

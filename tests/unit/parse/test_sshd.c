@@ -54,7 +54,8 @@ static void test_prefixes(void **state)
         "Disconnecting invalid user u 192.0.2.42 port 38987: Change of username [preauth]",
         "message repeated 5 times: [ Failed password for root from 198.51.100.1 port 4 ssh2]",
         "Exit before auth from <::ffff:192.0.2.135:46154>: (user 'root', 0 fails): Exited",
-        "Exit before auth (user 'root', 10 fails): Max auth tries reached - user 'root' from 1.2.3.4:5",
+        "Exit before auth (user 'root', 10 fails): Max auth tries reached - user 'root' from "
+        "1.2.3.4:5",
         "Bad PAM password attempt for 'user23' from ::ffff:192.0.2.6:55992",
         "[825] Jul 10 23:53:52 Bad password attempt for 'root' from 192.0.2.8:52289",
         "drop connection #0 from [192.0.2.23]:48602 on [192.0.2.1]:22 penalty: exceeded",

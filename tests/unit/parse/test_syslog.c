@@ -53,7 +53,8 @@ static void test_prefixes(void **state)
     static const char *const lines[] = {
         "<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 "
         "[exampleSDID@32473 iut=\"3\" eventSource=\"App\\\"]\" eventID=\"1011\"] "
-        "\xEF\xBB\xBF" "An application event",
+        "\xEF\xBB\xBF"
+        "An application event",
         "<13>Nov  2 03:12:09 host sshd[123]: Accepted publickey for alice",
         "<166>Nov 02 2026 03:12:09 asa1 : %ASA-6-302013: Built",
         "<13>2026-11-02T03:12:09.123456789+09:00 host app[7]: msg",

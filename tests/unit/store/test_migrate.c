@@ -88,8 +88,8 @@ static void test_fresh_database(void **state)
     const char *tables[] = {"alerts", "outbox", "sources", "counters", "meta"};
     for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
         char q[128];
-        snprintf(q, sizeof(q), "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%s'",
-                 tables[i]);
+        snprintf(q, sizeof(q),
+                 "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='%s'", tables[i]);
         assert_int_equal(sql_int(f->db, q), 1);
     }
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM sqlite_master WHERE type='index' AND "

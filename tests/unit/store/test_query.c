@@ -137,8 +137,7 @@ static struct mm_store *open_ro(struct fx *f)
     return st;
 }
 
-static void run(struct mm_store *st, const struct mm_alert_query *q, struct seen *s,
-                int64_t *last)
+static void run(struct mm_store *st, const struct mm_alert_query *q, struct seen *s, int64_t *last)
 {
     memset(s->ids, 0, sizeof(s->ids));
     s->n = 0;

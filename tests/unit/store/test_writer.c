@@ -70,8 +70,7 @@ static struct mm_store_writer *start(struct fx *f)
     return w;
 }
 
-static struct mm_alert *make_alert(uint64_t id, enum mm_severity sev, uint64_t count,
-                                   int is_update)
+static struct mm_alert *make_alert(uint64_t id, enum mm_severity sev, uint64_t count, int is_update)
 {
     struct mm_alert *a = calloc(1, sizeof(*a));
     assert_non_null(a);
