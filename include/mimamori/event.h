@@ -102,8 +102,10 @@ char *mm_event_alloc(struct mm_event *ev, size_t n);
 /* Set a field to a copy of p[0..n); MM_EFULL when scratch is exhausted. */
 enum mm_err mm_event_set_copy(struct mm_event *ev, enum mm_field id, const char *p, size_t n);
 /*
- * Add an extra field.  key and val are borrowed.  ns may be NULL.
- * MM_EFULL (and nx_dropped++) when the list is full.
+ * Add an extra field.  key and val are borrowed.  ns may be NULL; with ns
+ * NULL a well-known name (fields.def) is stored in its fixed slot instead,
+ * unless that slot is already set.  MM_EFULL (and nx_dropped++) when the
+ * list is full.
  */
 enum mm_err mm_event_add(struct mm_event *ev, const char *ns, const char *key, size_t keylen,
                          const char *val, size_t vallen);

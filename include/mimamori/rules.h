@@ -29,6 +29,7 @@
 struct mm_rule;
 struct mm_ruleset;
 struct mm_parse_ctx;
+struct mm_config;
 
 /* ruleset.c */
 /*
@@ -37,6 +38,26 @@ struct mm_parse_ctx;
  */
 enum mm_err mm_ruleset_load(struct mm_ruleset **out, const char *const *paths, size_t npaths,
                             struct mm_diag *d);
+/*
+ * The same with what the configuration adds to rules: `lists:` (read from
+ * their files now), `timezone`, `business_hours:` and `holidays:` (calendar
+ * pseudo-fields) and `geoip:`.  cfg NULL = mm_ruleset_load (UTC, no lists).
+ * A SIGHUP rebuild re-reads the list files; the set is swapped only if
+ * complete.
+ */
+enum mm_err mm_ruleset_load_cfg(struct mm_ruleset **out, const struct mm_config *cfg,
+                                const char *const *paths, size_t npaths, struct mm_diag *d);
+
+/* lists.c */
+/*
+ * 1 when a list, holiday or GeoIP file the set was built from has changed on
+ * disk (mtime, size or inode; also created or removed) and has then stayed
+ * unchanged for one check interval, so a file being written is not read
+ * half-way.  Each change is reported once.  Cheap to call on every event:
+ * it stats the files at most once every 5 s of now_ns (CLOCK_REALTIME).
+ * Pipeline thread only.  The caller rebuilds the set as for SIGHUP.
+ */
+int mm_ruleset_lists_changed(const struct mm_ruleset *rs, int64_t now_ns);
 void mm_ruleset_ref(struct mm_ruleset *rs);
 void mm_ruleset_unref(struct mm_ruleset *rs); /* frees at zero; accepts NULL */
 size_t mm_ruleset_count(const struct mm_ruleset *rs);

@@ -38,6 +38,7 @@ struct mm_source_delta {
 struct mm_counters {
     uint64_t received, parsed, unparsed, malformed, matched, alerts;
     uint64_t dropped_queue, dropped_denied, truncated, evicted;
+    uint64_t queue_depth; /* a gauge, not a total: messages waiting in the ingest queue */
 };
 
 /* db.c / migrate.c */
@@ -72,6 +73,7 @@ struct mm_alert_query {
     int min_severity;      /* enum mm_severity */
     int64_t after_seq;     /* only rows changed after this sequence number (for --follow) */
     size_t limit;          /* 0 = no limit: the newest `limit` rows otherwise */
+    int64_t until_ns;      /* 0 = no upper bound; else only incidents with first_seen < until */
 };
 /*
  * Call fn for each matching alert, oldest first.  seq is a monotonic change
@@ -97,5 +99,25 @@ enum mm_err mm_store_query_sources(struct mm_store *st, mm_source_cb fn, void *a
 /* The last counters written (all 0 if none); updated_ns (may be NULL): when, 0 if never. */
 enum mm_err mm_store_query_counters(struct mm_store *st, struct mm_counters *out,
                                     int64_t *updated_ns);
+
+/* meta.c - facts about the running daemon in the `meta` table, and the outbox summary */
+/* Well-known meta keys: written by `mimamori run` at start and at a clean stop. */
+#define MM_META_DAEMON_PID "daemon.pid"
+#define MM_META_DAEMON_STARTED "daemon.started_ns"
+#define MM_META_DAEMON_STOPPED "daemon.stopped_ns"
+/* Insert or replace one key (read-write store; not while a writer thread owns it). */
+enum mm_err mm_store_meta_set(struct mm_store *st, const char *key, const char *value);
+/* Copy the value into buf (cut to fit, NUL-terminated); MM_ENOTFOUND when absent. */
+enum mm_err mm_store_meta_get(struct mm_store *st, const char *key, char *buf, size_t cap);
+/* Outbox rows per channel, for `mimamori status`. */
+struct mm_outbox_stat {
+    char channel[64];
+    uint64_t pending, sent, failed;
+    int64_t oldest_pending_ns; /* created_ns of the oldest pending row, 0 if none */
+    int64_t last_sent_ns;      /* 0 if none */
+    char last_error[200];      /* of the newest row that has one ("" if none) */
+};
+typedef int (*mm_outbox_cb)(void *arg, const struct mm_outbox_stat *s);
+enum mm_err mm_store_query_outbox(struct mm_store *st, mm_outbox_cb fn, void *arg);
 
 #endif

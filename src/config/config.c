@@ -501,6 +501,35 @@ void mm_listen_free(struct mm_listen *l)
 
 /* --- the struct --- */
 
+void mm_strlist_free(struct mm_strlist *l)
+{
+    for (size_t i = 0; l != NULL && i < l->n; i++) {
+        free(l->v[i]);
+    }
+    if (l != NULL) {
+        free(l->v);
+        l->v = NULL;
+        l->n = 0;
+    }
+}
+
+/* The members of a channel beyond name, type and path (those are freed by the caller). */
+void mm_notify_conf_free_fields(struct mm_notify_conf *nc)
+{
+    char **strs[] = {&nc->url,         &nc->starttls,   &nc->username, &nc->password_file,
+                     &nc->from,        &nc->format,     &nc->secret_file, &nc->token_file,
+                     &nc->ca_file,     &nc->locale,     &nc->subject,  &nc->body};
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        free(*strs[i]);
+        *strs[i] = NULL;
+    }
+    struct mm_strlist *lists[] = {&nc->to, &nc->headers, &nc->include_rules, &nc->exclude_rules,
+                                  &nc->include_tags, &nc->exclude_tags};
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        mm_strlist_free(lists[i]);
+    }
+}
+
 void mm_config_free(struct mm_config *c)
 {
     if (c == NULL) {
@@ -514,6 +543,7 @@ void mm_config_free(struct mm_config *c)
     free(c->listen);
     free(c->timezone);
     free(c->database);
+    free(c->user);
     for (size_t i = 0; i < c->nrules; i++) {
         free(c->rules[i]);
     }
@@ -529,8 +559,23 @@ void mm_config_free(struct mm_config *c)
         free(c->notify[i].name);
         free(c->notify[i].type);
         free(c->notify[i].path);
+        mm_notify_conf_free_fields(&c->notify[i]);
     }
     free(c->notify);
+    for (size_t i = 0; i < c->nlists; i++) {
+        free(c->lists[i].name);
+        for (size_t j = 0; j < c->lists[i].npaths; j++) {
+            free(c->lists[i].paths[j]);
+        }
+        free(c->lists[i].paths);
+    }
+    free(c->lists);
+    for (size_t i = 0; i < c->nholiday_files; i++) {
+        free(c->holiday_files[i]);
+    }
+    free(c->holiday_files);
+    free(c->holiday_days);
+    free(c->geoip);
     free(c);
 }
 

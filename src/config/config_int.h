@@ -68,6 +68,8 @@ extern const struct cfg_table mm_config_top;     /* the whole file */
 extern const struct cfg_table mm_config_limits;  /* `limits:` */
 extern const struct cfg_table mm_config_source;  /* one item of `sources:` */
 extern const struct cfg_table mm_config_channel; /* one item of `notify:` */
+extern const struct cfg_table mm_config_list;    /* one list of `lists:` */
+extern const struct cfg_table mm_config_business_hours; /* `business_hours:` */
 /* Checks that need the whole struct (listen duplicates, open allow-list). */
 void mm_config_check(struct cfg_ctx *ctx, struct mm_config *c);
 

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include "config/config_int.h"
@@ -351,12 +352,267 @@ static void set_channel_type(struct cfg_ctx *ctx, const struct cfg_key *k, const
     if (s == NULL) {
         return;
     }
-    if (strcmp(s, "file") != 0) {
-        mm_cfg_error(ctx, n, "notify.type: unknown channel type '%s' (expected file)",
+    if (strcmp(s, "file") != 0 && strcmp(s, "smtp") != 0 && strcmp(s, "webhook") != 0) {
+        mm_cfg_error(ctx, n,
+                     "notify.type: unknown channel type '%s' (expected smtp, webhook or file)",
                      mm_cfg_quote(s, strlen(s), q, sizeof(q)));
         return;
     }
     nc->type = mm_cfg_strdup(ctx, s);
+}
+
+/* A string that must be one of a fixed set (NULL-terminated). */
+static void set_choice(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                       void *base, const char *const *choices, const char *expect)
+{
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
+    if (s == NULL) {
+        return;
+    }
+    for (size_t i = 0; choices[i] != NULL; i++) {
+        if (strcmp(s, choices[i]) == 0) {
+            char **field = (char **)(void *)((char *)base + k->offset);
+            free(*field);
+            *field = mm_cfg_strdup(ctx, s);
+            return;
+        }
+    }
+    mm_cfg_error(ctx, n, "notify.%s: '%s' is not one of %s", k->name,
+                 mm_cfg_quote(s, strlen(s), q, sizeof(q)), expect);
+}
+
+static void set_starttls(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                         void *base)
+{
+    static const char *const c[] = {"required", "optional", "none", NULL};
+    set_choice(ctx, k, n, base, c, "required, optional, none");
+}
+
+static void set_format(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                       void *base)
+{
+    static const char *const c[] = {"generic", "slack",    "teams",
+                                    "discord", "chatwork", "template", NULL};
+    set_choice(ctx, k, n, base, c, "generic, slack, teams, discord, chatwork, template");
+}
+
+static void set_locale(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                       void *base)
+{
+    static const char *const c[] = {"en", "ja", NULL};
+    set_choice(ctx, k, n, base, c, "en, ja");
+}
+
+static void set_bool(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                     void *base)
+{
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
+    if (s == NULL) {
+        return;
+    }
+    int *field = (int *)(void *)((char *)base + k->offset);
+    if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 || strcmp(s, "on") == 0) {
+        *field = 1;
+    } else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0 || strcmp(s, "off") == 0) {
+        *field = 0;
+    } else {
+        mm_cfg_error(ctx, n, "notify.%s: expected true or false, got '%s'", k->name,
+                     mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+    }
+}
+
+/* "90s", "10m", "2h", "1d", "500ms", "0": nanoseconds; -1 when malformed or above a week. */
+static int64_t parse_duration_ns(const char *s)
+{
+    static const struct {
+        const char *unit;
+        int64_t ns;
+    } units[] = {{"ms", 1000000LL},      {"s", 1000000000LL},    {"m", 60000000000LL},
+                 {"h", 3600000000000LL}, {"d", 86400000000000LL}};
+    int64_t v = 0;
+    const char *p = s;
+    if (*p < '0' || *p > '9') {
+        return -1;
+    }
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > 1000000) {
+            return -1;
+        }
+        v = v * 10 + (*p - '0');
+    }
+    if (*p == '\0') {
+        return v == 0 ? 0 : -1; /* a bare number only as 0 */
+    }
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(p, units[i].unit) == 0) {
+            int64_t ns = v * units[i].ns;
+            return ns > 7 * 86400000000000LL ? -1 : ns;
+        }
+    }
+    return -1;
+}
+
+static void set_duration(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                         void *base)
+{
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
+    if (s == NULL) {
+        return;
+    }
+    int64_t ns = parse_duration_ns(s);
+    if (ns < 0) {
+        mm_cfg_error(ctx, n, "notify.%s: '%s' is not a duration (e.g. 30s, 10m, 2h; at most 7d)",
+                     k->name, mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+        return;
+    }
+    *(int64_t *)(void *)((char *)base + k->offset) = ns;
+}
+
+/* "HH:MM" -> minutes after midnight, -1 when malformed. */
+static int parse_hhmm(const char *s, size_t len)
+{
+    if (len != 5 || s[2] != ':') {
+        return -1;
+    }
+    for (size_t i = 0; i < 5; i++) {
+        if (i != 2 && (s[i] < '0' || s[i] > '9')) {
+            return -1;
+        }
+    }
+    int h = (s[0] - '0') * 10 + (s[1] - '0');
+    int m = (s[3] - '0') * 10 + (s[4] - '0');
+    if (h > 24 || m > 59 || (h == 24 && m != 0)) {
+        return -1;
+    }
+    return h * 60 + m;
+}
+
+static void set_quiet(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                      void *base)
+{
+    struct mm_notify_conf *nc = base;
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
+    if (s == NULL) {
+        return;
+    }
+    const char *dash = strchr(s, '-');
+    int a = dash ? parse_hhmm(s, (size_t)(dash - s)) : -1;
+    int b = dash ? parse_hhmm(dash + 1, strlen(dash + 1)) : -1;
+    if (a < 0 || b < 0 || a == b) {
+        mm_cfg_error(ctx, n,
+                     "notify.quiet_hours: '%s' is not a time range like 22:00-07:00 (local time)",
+                     mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+        return;
+    }
+    nc->quiet_start = a;
+    nc->quiet_end = b;
+}
+
+/* "10/1h": at most 10 messages per hour. */
+static void set_rate(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                     void *base)
+{
+    struct mm_notify_conf *nc = base;
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
+    if (s == NULL) {
+        return;
+    }
+    const char *slash = strchr(s, '/');
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    int64_t per = slash ? parse_duration_ns(slash + 1) : -1;
+    if (slash == NULL || end != slash || errno != 0 || v < 1 || v > 100000 || per <= 0) {
+        mm_cfg_error(ctx, n, "notify.rate_limit: '%s' is not COUNT/DURATION like 10/1h",
+                     mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+        return;
+    }
+    nc->rate_max = (int)v;
+    nc->rate_period_ns = per;
+}
+
+/* A string or a list of strings; appended to the struct mm_strlist at the key's offset. */
+static void set_strlist(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                        void *base)
+{
+    struct mm_strlist *l = (struct mm_strlist *)(void *)((char *)base + k->offset);
+    const struct mm_ynode *const *items = n->type == MM_Y_SEQ ? (const struct mm_ynode *const *)n->kids
+                                                              : &n;
+    size_t nitems = n->type == MM_Y_SEQ ? n->nkids : 1;
+    for (size_t i = 0; i < nitems; i++) {
+        const char *s = mm_cfg_str(ctx, &mm_config_channel, k, items[i]);
+        if (s == NULL) {
+            continue;
+        }
+        if (strcmp(k->name, "headers") == 0) {
+            const char *colon = strchr(s, ':');
+            int ok = colon != NULL && colon != s && strpbrk(s, "\r\n") == NULL;
+            for (const char *p = s; ok && p < colon; p++) {
+                ok = *p > ' ' && *p < 0x7f;
+            }
+            if (!ok) {
+                mm_cfg_error(ctx, items[i], "notify.headers: '%s' is not a 'Name: value' line",
+                             s);
+                continue;
+            }
+        }
+        char **slot = mm_cfg_push(ctx, &l->v, &l->n, sizeof(*slot));
+        if (slot == NULL) {
+            return;
+        }
+        *slot = mm_cfg_strdup(ctx, s);
+    }
+}
+
+/* The checks of one channel that need several keys. */
+static void check_channel(struct cfg_ctx *ctx, const struct mm_ynode *it, struct mm_notify_conf *nc)
+{
+    const char *t = nc->type;
+    if (t == NULL) {
+        return;
+    }
+    if (strcmp(t, "file") == 0) {
+        if (nc->path == NULL) {
+            mm_cfg_error(ctx, it, "notify: a file channel needs 'path'");
+        }
+        return;
+    }
+    const char *u = nc->url;
+    if (u == NULL) {
+        mm_cfg_error(ctx, it, "notify: a %s channel needs 'url'", t);
+        return;
+    }
+    if (strcmp(t, "smtp") == 0) {
+        if (strncmp(u, "smtp://", 7) != 0 && strncmp(u, "smtps://", 8) != 0) {
+            mm_cfg_error(ctx, mm_ymap_get(it, "url"),
+                         "notify.url: a smtp channel needs smtp://HOST[:PORT] or smtps://");
+        }
+        if (nc->from == NULL) {
+            mm_cfg_error(ctx, it, "notify: a smtp channel needs 'from'");
+        }
+        if (nc->to.n == 0) {
+            mm_cfg_error(ctx, it, "notify: a smtp channel needs 'to' (one address or a list)");
+        }
+        if (nc->username != NULL && nc->password_file == NULL) {
+            mm_cfg_error(ctx, it, "notify: 'username' needs 'password_file'");
+        }
+    } else {
+        if (strncmp(u, "http://", 7) != 0 && strncmp(u, "https://", 8) != 0) {
+            mm_cfg_error(ctx, mm_ymap_get(it, "url"),
+                         "notify.url: a webhook channel needs http:// or https://");
+        }
+        if (nc->format != NULL && strcmp(nc->format, "chatwork") == 0 && nc->token_file == NULL) {
+            mm_cfg_error(ctx, it, "notify: a chatwork webhook needs 'token_file'");
+        }
+        if (nc->format != NULL && strcmp(nc->format, "template") == 0 && nc->body == NULL) {
+            mm_cfg_error(ctx, it, "notify: format 'template' needs 'body'");
+        }
+    }
 }
 
 static void set_severity(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
@@ -393,14 +649,6 @@ static void set_notify(struct cfg_ctx *ctx, const struct cfg_key *k, const struc
                          mm_yaml_type_name(it->type));
             continue;
         }
-        /* Types planned for later get one clear error instead of one per
-         * key we do not know yet. */
-        const struct mm_ynode *t = mm_ymap_get(it, "type");
-        if (t != NULL && t->type == MM_Y_SCALAR &&
-            (strcmp(t->str, "smtp") == 0 || strcmp(t->str, "webhook") == 0)) {
-            mm_cfg_error(ctx, t, "channel type '%s' is not supported in this version", t->str);
-            continue;
-        }
         struct mm_notify_conf *nc = mm_cfg_push(ctx, &c->notify, &c->nnotify, sizeof(*nc));
         if (nc == NULL) {
             return;
@@ -408,11 +656,7 @@ static void set_notify(struct cfg_ctx *ctx, const struct cfg_key *k, const struc
         nc->line = it->line;
         nc->col = it->col;
         mm_cfg_map(ctx, &mm_config_channel, it, it, nc);
-        const struct mm_ynode *pn = mm_ymap_get(it, "path");
-        if (nc->type != NULL && strcmp(nc->type, "file") == 0 && nc->path == NULL &&
-            (pn == NULL || mm_yaml_is_null(pn))) {
-            mm_cfg_error(ctx, it, "notify: a file channel needs 'path'");
-        }
+        check_channel(ctx, it, nc);
         if (nc->name == NULL) {
             continue;
         }
@@ -425,6 +669,300 @@ static void set_notify(struct cfg_ctx *ctx, const struct cfg_key *k, const struc
                 break;
             }
         }
+    }
+}
+
+/* --- lists --- */
+
+static int list_name_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 64) {
+        return 0;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        char ch = *p;
+        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '.' || ch == '_')) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* A file that must exist (not checked for built-in defaults); owned, NULL on error. */
+static char *existing_file(struct cfg_ctx *ctx, const char *what, const struct mm_ynode *n,
+                           const char *s)
+{
+    char q[128];
+    struct stat st;
+    if (*s == '\0') {
+        mm_cfg_error(ctx, n, "%s: empty path", what);
+        return NULL;
+    }
+    char *p = mm_cfg_path(ctx, s);
+    if (p == NULL || ctx->in_default) {
+        return p;
+    }
+    if (stat(p, &st) != 0) {
+        mm_cfg_error(ctx, n, "%s: '%s': %s", what, mm_cfg_quote(p, strlen(p), q, sizeof(q)),
+                     strerror(errno));
+        free(p);
+        return NULL;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        mm_cfg_error(ctx, n, "%s: '%s' is not a file", what,
+                     mm_cfg_quote(p, strlen(p), q, sizeof(q)));
+        free(p);
+        return NULL;
+    }
+    return p;
+}
+
+static void set_list_type(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                          void *base)
+{
+    struct mm_list_conf *lc = base;
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_list, k, n);
+    if (s == NULL) {
+        return;
+    }
+    if (strcmp(s, "ip") == 0) {
+        lc->type = MM_LIST_IP;
+    } else if (strcmp(s, "domain") == 0) {
+        lc->type = MM_LIST_DOMAIN;
+    } else if (strcmp(s, "string") == 0) {
+        lc->type = MM_LIST_STRING;
+    } else {
+        mm_cfg_error(ctx, n, "lists.type: '%s' is not one of ip, domain, string",
+                     mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+    }
+}
+
+static void add_list_path(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                          struct mm_list_conf *lc)
+{
+    const char *s = mm_cfg_str(ctx, &mm_config_list, k, n);
+    if (s == NULL) {
+        return;
+    }
+    char *p = existing_file(ctx, "lists.path", n, s);
+    if (p == NULL) {
+        return;
+    }
+    char **slot = mm_cfg_push(ctx, &lc->paths, &lc->npaths, sizeof(*slot));
+    if (slot == NULL) {
+        free(p);
+        return;
+    }
+    *slot = p;
+}
+
+static void set_list_path(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                          void *base)
+{
+    struct mm_list_conf *lc = base;
+    if (n->type == MM_Y_SEQ) {
+        for (size_t i = 0; i < n->nkids; i++) {
+            add_list_path(ctx, k, n->kids[i], lc);
+        }
+        return;
+    }
+    add_list_path(ctx, k, n, lc);
+}
+
+static void set_list_cased(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                           void *base)
+{
+    struct mm_list_conf *lc = base;
+    const char *s = mm_cfg_str(ctx, &mm_config_list, k, n);
+    if (s == NULL) {
+        return;
+    }
+    if (strcmp(s, "true") == 0) {
+        lc->cased = 1;
+    } else if (strcmp(s, "false") == 0) {
+        lc->cased = 0;
+    } else {
+        mm_cfg_error(ctx, n, "lists.cased: expected true or false");
+    }
+}
+
+static void set_lists(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                      void *base)
+{
+    struct mm_config *c = base;
+    char q[128];
+    (void)k;
+    if (n->type != MM_Y_MAP) {
+        mm_cfg_error(ctx, n, "lists: expected a mapping of list names, got %s",
+                     mm_yaml_type_name(n->type));
+        return;
+    }
+    for (size_t i = 0; i < mm_ymap_size(n); i++) {
+        const struct mm_ynode *kn = mm_ymap_key(n, i);
+        const struct mm_ynode *it = mm_ymap_val(n, i);
+        if (kn->type != MM_Y_SCALAR) {
+            continue;
+        }
+        if (!list_name_ok(kn->str)) {
+            mm_cfg_error(ctx, kn, "lists: '%s' must be 1 to 64 letters, digits, '-', '_' or '.'",
+                         mm_cfg_quote(kn->str, kn->len, q, sizeof(q)));
+            continue;
+        }
+        if (it == NULL || it->type != MM_Y_MAP) {
+            mm_cfg_error(ctx, it != NULL ? it : kn,
+                         "lists.%s: expected a mapping with 'type' and 'path'", kn->str);
+            continue;
+        }
+        struct mm_list_conf *lc = mm_cfg_push(ctx, &c->lists, &c->nlists, sizeof(*lc));
+        if (lc == NULL) {
+            return;
+        }
+        lc->line = kn->line;
+        lc->col = kn->col;
+        lc->name = mm_cfg_strdup(ctx, kn->str);
+        mm_cfg_map(ctx, &mm_config_list, it, it, lc);
+    }
+}
+
+/* --- holidays, business_hours --- */
+
+/* "2026-01-01" -> days since 1970-01-01; -1 when not a valid date. */
+static int parse_date(const char *s, int32_t *out)
+{
+    struct mm_civil cv = {0};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
+        return -1;
+    }
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) {
+            return -1;
+        }
+    }
+    cv.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    cv.mon = (s[5] - '0') * 10 + (s[6] - '0');
+    cv.mday = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (cv.year < 1970 || cv.year > 9999 || cv.mon < 1 || cv.mon > 12 || cv.mday < 1 ||
+        cv.mday > mdays[cv.mon - 1]) {
+        return -1;
+    }
+    int leap = (cv.year % 4 == 0 && cv.year % 100 != 0) || cv.year % 400 == 0;
+    if (cv.mon == 2 && cv.mday == 29 && !leap) {
+        return -1;
+    }
+    *out = (int32_t)(mm_civil_to_epoch_ns(&cv) / (86400LL * 1000000000LL));
+    return 0;
+}
+
+static void add_holiday(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                        struct mm_config *c)
+{
+    const char *s = mm_cfg_str(ctx, &mm_config_top, k, n);
+    int32_t day;
+    if (s == NULL) {
+        return;
+    }
+    if (parse_date(s, &day) == 0) {
+        int32_t *slot = mm_cfg_push(ctx, &c->holiday_days, &c->nholiday_days, sizeof(*slot));
+        if (slot != NULL) {
+            *slot = day;
+        }
+        return;
+    }
+    if (strlen(s) == 10 && s[4] == '-' && s[7] == '-') {
+        mm_cfg_error(ctx, n, "holidays: '%s' is not a valid date", s);
+        return;
+    }
+    char *p = existing_file(ctx, "holidays", n, s);
+    if (p == NULL) {
+        return;
+    }
+    char **slot = mm_cfg_push(ctx, &c->holiday_files, &c->nholiday_files, sizeof(*slot));
+    if (slot == NULL) {
+        free(p);
+        return;
+    }
+    *slot = p;
+}
+
+static void set_holidays(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                         void *base)
+{
+    struct mm_config *c = base;
+    if (n->type == MM_Y_SEQ) {
+        for (size_t i = 0; i < n->nkids; i++) {
+            add_holiday(ctx, k, n->kids[i], c);
+        }
+        return;
+    }
+    add_holiday(ctx, k, n, c);
+}
+
+/* "09:00" .. "24:00" -> minutes after midnight */
+static void set_bh_time(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                        void *base)
+{
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_business_hours, k, n);
+    if (s == NULL) {
+        return;
+    }
+    int ok = strlen(s) == 5 && s[2] == ':' && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' &&
+             s[1] <= '9' && s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9';
+    int m = ok ? ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0') : -1;
+    if (!ok || m > 24 * 60) {
+        mm_cfg_error(ctx, n, "business_hours.%s: '%s' is not a time HH:MM (00:00 .. 24:00)",
+                     k->name, mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+        return;
+    }
+    *(int *)(void *)((char *)base + k->offset) = m;
+}
+
+static void set_bh_days(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                        void *base)
+{
+    static const char *const names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+    struct mm_config *c = base;
+    char q[128];
+    if (n->type != MM_Y_SEQ) {
+        mm_cfg_error(ctx, n, "business_hours.days: expected a list such as [mon, tue, wed], got %s",
+                     mm_yaml_type_name(n->type));
+        return;
+    }
+    unsigned mask = 0;
+    for (size_t i = 0; i < n->nkids; i++) {
+        const char *s = mm_cfg_str(ctx, &mm_config_business_hours, k, n->kids[i]);
+        if (s == NULL) {
+            continue;
+        }
+        size_t d;
+        for (d = 0; d < 7; d++) {
+            if (strcasecmp(s, names[d]) == 0) {
+                break;
+            }
+        }
+        if (d == 7) {
+            mm_cfg_error(ctx, n->kids[i],
+                         "business_hours.days: '%s' is not one of mon, tue, wed, thu, fri, sat, "
+                         "sun",
+                         mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+            continue;
+        }
+        mask |= 1u << d;
+    }
+    c->bh_days = mask;
+}
+
+static void set_geoip(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                      void *base)
+{
+    struct mm_config *c = base;
+    const char *s = mm_cfg_str(ctx, &mm_config_top, k, n);
+    if (s != NULL) {
+        c->geoip = existing_file(ctx, "geoip", n, s);
     }
 }
 
@@ -481,6 +1019,58 @@ static const struct cfg_key limit_keys[] = {
 
 const struct cfg_table mm_config_limits = {"limits", limit_keys, COUNT(limit_keys)};
 
+/* `business_hours:` - the struct fields sit in struct mm_config itself. */
+static const struct cfg_key bh_keys[] = {
+    {.name = "start",
+     .kind = CFG_CUSTOM,
+     .type = "time HH:MM",
+     .def = "\"09:00\"",
+     .offset = TOP(bh_start),
+     .fn = set_bh_time,
+     .help = "business hours begin (local time, `timezone`)"},
+    {.name = "end",
+     .kind = CFG_CUSTOM,
+     .type = "time HH:MM",
+     .def = "\"18:00\"",
+     .offset = TOP(bh_end),
+     .fn = set_bh_time,
+     .help = "business hours end (exclusive)"},
+    {.name = "days",
+     .kind = CFG_CUSTOM,
+     .type = "list of weekdays",
+     .def = "[mon, tue, wed, thu, fri]",
+     .fn = set_bh_days,
+     .help = "business days; holidays are not business days"},
+};
+
+const struct cfg_table mm_config_business_hours = {"business_hours", bh_keys, COUNT(bh_keys)};
+
+#define LST(f) offsetof(struct mm_list_conf, f)
+
+/* One list of `lists:`. */
+static const struct cfg_key list_keys[] = {
+    {.name = "type",
+     .kind = CFG_CUSTOM,
+     .type = "ip | domain | string",
+     .required = 1,
+     .fn = set_list_type,
+     .help = "what the entries are: addresses and prefixes, domains, or strings"},
+    {.name = "path",
+     .kind = CFG_CUSTOM,
+     .type = "path or list of paths",
+     .required = 1,
+     .fn = set_list_path,
+     .help = "the list files; plain lines and common threat-feed formats"},
+    {.name = "cased",
+     .kind = CFG_CUSTOM,
+     .type = "boolean",
+     .def = "false",
+     .fn = set_list_cased,
+     .help = "string lists: compare case-sensitively"},
+};
+
+const struct cfg_table mm_config_list = {"lists", list_keys, COUNT(list_keys)};
+
 static const struct cfg_key top_keys[] = {
     {.name = "listen",
      .kind = CFG_CUSTOM,
@@ -500,6 +1090,12 @@ static const struct cfg_key top_keys[] = {
      .def = "mimamori.db",
      .offset = TOP(database),
      .help = "SQLite database of events and alerts"},
+    {.name = "user",
+     .kind = CFG_STRING,
+     .type = "user name",
+     .def = "mimamori",
+     .offset = TOP(user),
+     .help = "started as root (not under systemd): run as this user after binding"},
     {.name = "rules",
      .kind = CFG_CUSTOM,
      .type = "path or list of paths",
@@ -524,6 +1120,29 @@ static const struct cfg_key top_keys[] = {
      .def = "[]",
      .fn = set_notify,
      .help = "notification channels"},
+    {.name = "lists",
+     .kind = CFG_CUSTOM,
+     .type = "mapping of lists",
+     .def = "{}",
+     .fn = set_lists,
+     .help = "named IP, domain and string lists that rules test with |in_list"},
+    {.name = "holidays",
+     .kind = CFG_CUSTOM,
+     .type = "path or list of dates/paths",
+     .def = "[]",
+     .fn = set_holidays,
+     .help = "days that are not business days: YYYY-MM-DD dates or files of them"},
+    {.name = "business_hours",
+     .kind = CFG_TABLE,
+     .type = "mapping",
+     .def = "{}",
+     .sub = &mm_config_business_hours,
+     .help = "office hours for mimamori.time.business_hours"},
+    {.name = "geoip",
+     .kind = CFG_CUSTOM,
+     .type = "path",
+     .fn = set_geoip,
+     .help = "MaxMind .mmdb for source/destination.geo.country_iso_code"},
     {.name = "limits",
      .kind = CFG_TABLE,
      .type = "mapping",
@@ -574,10 +1193,10 @@ static const struct cfg_key channel_keys[] = {
      .help = "unique channel name"},
     {.name = "type",
      .kind = CFG_CUSTOM,
-     .type = "file",
+     .type = "smtp|webhook|file",
      .required = 1,
      .fn = set_channel_type,
-     .help = "channel type; only 'file' in this version"},
+     .help = "channel type: smtp (mail), webhook (HTTP POST) or file (JSON lines)"},
     {.name = "path",
      .kind = CFG_PATH,
      .type = "path",
@@ -590,6 +1209,146 @@ static const struct cfg_key channel_keys[] = {
      .offset = CHAN(min_severity),
      .fn = set_severity,
      .help = "alerts below this severity are not sent"},
+    {.name = "url",
+     .kind = CFG_STRING,
+     .type = "URL",
+     .offset = CHAN(url),
+     .help = "smtp: smtp://HOST:PORT or smtps://; webhook: http(s)://"},
+    {.name = "starttls",
+     .kind = CFG_CUSTOM,
+     .type = "required|optional|none",
+     .def = "required",
+     .offset = CHAN(starttls),
+     .fn = set_starttls,
+     .help = "smtp:// only: STARTTLS required, tried, or not used"},
+    {.name = "username",
+     .kind = CFG_STRING,
+     .type = "string",
+     .offset = CHAN(username),
+     .help = "smtp AUTH user name"},
+    {.name = "password_file",
+     .kind = CFG_PATH,
+     .type = "path",
+     .offset = CHAN(password_file),
+     .help = "smtp AUTH password: the first line of this file"},
+    {.name = "from",
+     .kind = CFG_STRING,
+     .type = "mail address",
+     .offset = CHAN(from),
+     .help = "smtp sender address"},
+    {.name = "to",
+     .kind = CFG_CUSTOM,
+     .type = "address or list",
+     .offset = CHAN(to),
+     .fn = set_strlist,
+     .help = "smtp recipients"},
+    {.name = "format",
+     .kind = CFG_CUSTOM,
+     .type = "webhook format",
+     .def = "generic",
+     .offset = CHAN(format),
+     .fn = set_format,
+     .help = "webhook body: generic, slack, teams, discord, chatwork, template"},
+    {.name = "headers",
+     .kind = CFG_CUSTOM,
+     .type = "list of 'Name: value'",
+     .offset = CHAN(headers),
+     .fn = set_strlist,
+     .help = "extra header lines sent with every message"},
+    {.name = "secret_file",
+     .kind = CFG_PATH,
+     .type = "path",
+     .offset = CHAN(secret_file),
+     .help = "generic webhook: HMAC-SHA256 key (first line) for X-Mimamori-Signature"},
+    {.name = "token_file",
+     .kind = CFG_PATH,
+     .type = "path",
+     .offset = CHAN(token_file),
+     .help = "chatwork: API token (first line)"},
+    {.name = "ca_file",
+     .kind = CFG_PATH,
+     .type = "path",
+     .offset = CHAN(ca_file),
+     .help = "CA certificates (PEM) to verify the server with, instead of the system's"},
+    {.name = "tls_verify",
+     .kind = CFG_CUSTOM,
+     .type = "boolean",
+     .def = "true",
+     .offset = CHAN(tls_verify),
+     .fn = set_bool,
+     .help = "verify the server's certificate and name"},
+    {.name = "locale",
+     .kind = CFG_CUSTOM,
+     .type = "en|ja",
+     .def = "en",
+     .offset = CHAN(locale),
+     .fn = set_locale,
+     .help = "language of the default templates"},
+    {.name = "subject",
+     .kind = CFG_STRING,
+     .type = "template",
+     .offset = CHAN(subject),
+     .help = "subject / title template, instead of the default"},
+    {.name = "body",
+     .kind = CFG_STRING,
+     .type = "template",
+     .offset = CHAN(body),
+     .help = "body template, instead of the default"},
+    {.name = "html",
+     .kind = CFG_CUSTOM,
+     .type = "boolean",
+     .def = "false",
+     .offset = CHAN(html),
+     .fn = set_bool,
+     .help = "smtp: add an HTML alternative to the plain text"},
+    {.name = "digest",
+     .kind = CFG_CUSTOM,
+     .type = "duration",
+     .def = "0",
+     .offset = CHAN(digest_ns),
+     .fn = set_duration,
+     .help = "collect alerts for this long and send one message; 0 = one message each"},
+    {.name = "quiet_hours",
+     .kind = CFG_CUSTOM,
+     .type = "HH:MM-HH:MM",
+     .fn = set_quiet,
+     .help = "local time range in which alerts are held and sent as one digest after it"},
+    {.name = "rate_limit",
+     .kind = CFG_CUSTOM,
+     .type = "COUNT/DURATION",
+     .fn = set_rate,
+     .help = "at most COUNT messages per DURATION; the rest go out as a digest"},
+    {.name = "retry_max",
+     .kind = CFG_CUSTOM,
+     .type = "duration",
+     .def = "5m",
+     .offset = CHAN(retry_max_ns),
+     .fn = set_duration,
+     .help = "longest wait between two attempts of a failing delivery"},
+    {.name = "include_rules",
+     .kind = CFG_CUSTOM,
+     .type = "list of patterns",
+     .offset = CHAN(include_rules),
+     .fn = set_strlist,
+     .help = "only alerts of rules whose id matches one of these (shell patterns)"},
+    {.name = "exclude_rules",
+     .kind = CFG_CUSTOM,
+     .type = "list of patterns",
+     .offset = CHAN(exclude_rules),
+     .fn = set_strlist,
+     .help = "never alerts of rules whose id matches one of these"},
+    {.name = "include_tags",
+     .kind = CFG_CUSTOM,
+     .type = "list of patterns",
+     .offset = CHAN(include_tags),
+     .fn = set_strlist,
+     .help = "only alerts with a tag matching one of these"},
+    {.name = "exclude_tags",
+     .kind = CFG_CUSTOM,
+     .type = "list of patterns",
+     .offset = CHAN(exclude_tags),
+     .fn = set_strlist,
+     .help = "never alerts with a tag matching one of these"},
 };
 
 const struct cfg_table mm_config_channel = {"notify", channel_keys, COUNT(channel_keys)};

@@ -1,5 +1,6 @@
 #include "mimamori/event.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,12 +26,42 @@ void mm_event_reset(struct mm_event *ev, const char *raw, size_t len, int64_t re
     ev->scratch_used = 0;
 }
 
-enum mm_field mm_field_lookup(const char *name, size_t n)
+/* Name -> id: an open-addressing table built once (parsers look names up per key). */
+#define FIELD_TABLE 256 /* power of two, > 2 * MM_F__COUNT */
+static uint8_t field_table[FIELD_TABLE]; /* id + 1; 0 = empty */
+static pthread_once_t field_table_once = PTHREAD_ONCE_INIT;
+
+static uint32_t name_hash(const char *p, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ (unsigned char)p[i]) * 16777619u;
+    }
+    return h;
+}
+
+static void field_table_build(void)
 {
     for (int i = 0; i < MM_F__COUNT; i++) {
+        uint32_t h = name_hash(mm_fields[i].name, mm_fields[i].namelen) & (FIELD_TABLE - 1);
+        while (field_table[h] != 0) {
+            h = (h + 1) & (FIELD_TABLE - 1);
+        }
+        field_table[h] = (uint8_t)(i + 1);
+    }
+}
+
+enum mm_field mm_field_lookup(const char *name, size_t n)
+{
+    _Static_assert(MM_F__COUNT < FIELD_TABLE / 2 && MM_F__COUNT < 255, "grow FIELD_TABLE");
+    pthread_once(&field_table_once, field_table_build);
+    uint32_t h = name_hash(name, n) & (FIELD_TABLE - 1);
+    while (field_table[h] != 0) {
+        int i = field_table[h] - 1;
         if (mm_fields[i].namelen == n && memcmp(mm_fields[i].name, name, n) == 0) {
             return (enum mm_field)i;
         }
+        h = (h + 1) & (FIELD_TABLE - 1);
     }
     return MM_F__COUNT;
 }
@@ -72,6 +103,16 @@ enum mm_err mm_event_set_copy(struct mm_event *ev, enum mm_field id, const char 
 enum mm_err mm_event_add(struct mm_event *ev, const char *ns, const char *key, size_t keylen,
                          const char *val, size_t vallen)
 {
+    if (ns == NULL) {
+        /* a well-known ECS name given as an extra goes to its slot, so readers look in one place */
+        enum mm_field id = mm_field_lookup(key, keylen);
+        if (id != MM_F__COUNT) {
+            if (ev->f[id].p == NULL) {
+                mm_event_set(ev, id, val, vallen);
+            }
+            return MM_OK;
+        }
+    }
     if (ev->nx >= MM_EVENT_MAX_EXTRA) {
         ev->nx_dropped++;
         return MM_EFULL;
@@ -112,7 +153,7 @@ size_t mm_xfield_name(const struct mm_xfield *x, char *dst, size_t dstlen)
 struct mm_str mm_event_find(const struct mm_event *ev, const char *name, size_t n)
 {
     enum mm_field id = mm_field_lookup(name, n);
-    if (id != MM_F__COUNT && ev->f[id].p != NULL) {
+    if (id != MM_F__COUNT) {
         return ev->f[id];
     }
     for (uint32_t i = ev->nx; i-- > 0;) {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "daemon/pipeline.h"
 #include "mimamori/diag.h"
@@ -34,6 +35,71 @@ static struct mm_ruleset *load_rules(const struct mm_config *cfg)
     return rs;
 }
 
+/* ---- operations (status, watchdog) ---- */
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* `mimamori status` reads these: who runs the daemon on this database, since when. */
+static void meta_started(struct mm_store *st)
+{
+    char pid[32], now[32];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(pid, sizeof(pid), "%ld", (long)getpid());
+    snprintf(now, sizeof(now), "%lld", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    if (mm_store_meta_set(st, MM_META_DAEMON_PID, pid) != MM_OK ||
+        mm_store_meta_set(st, MM_META_DAEMON_STARTED, now) != MM_OK ||
+        mm_store_meta_set(st, MM_META_DAEMON_STOPPED, "0") != MM_OK) {
+        log_warnx("cannot record the start in the database; `mimamori status` will not know");
+    }
+}
+
+/* After the writer closed the database: note the clean stop (best effort). */
+static void meta_stopped(const struct mm_config *cfg)
+{
+    struct mm_store *st = NULL;
+    char now[32];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(now, sizeof(now), "%lld", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+    if (mm_store_open(&st, cfg->database, 0) == MM_OK) {
+        (void)mm_store_meta_set(st, MM_META_DAEMON_STOPPED, now);
+    }
+    mm_store_close(st);
+}
+
+/*
+ * systemd's watchdog: ping at half of WatchdogSec, but only while the pipeline
+ * thread proves it is alive (its once-a-second flush ran within the timeout),
+ * so a wedged pipeline or writer gets the daemon restarted.  STATUS= rides
+ * along for `systemctl status`.
+ */
+static void watchdog_tick(struct mm_pipeline *pipe, int64_t interval, int64_t *next)
+{
+    int64_t now = mono_ns();
+    if (interval <= 0 || now < *next) {
+        return;
+    }
+    *next = now + interval;
+    if (now - atomic_load(&pipe->alive_ns) > 2 * interval) {
+        log_warnx("pipeline has not flushed for %llds: not pinging the watchdog",
+                  (long long)((now - atomic_load(&pipe->alive_ns)) / 1000000000LL));
+        return;
+    }
+    const struct mm_ingest_stats *is = pipe->ingest ? mm_ingest_stats(pipe->ingest) : NULL;
+    mm_sd_notifyf("WATCHDOG=1\nSTATUS=%llu messages, %llu alerts, %llu dropped",
+                  is ? (unsigned long long)atomic_load(&is->received) : 0ULL,
+                  (unsigned long long)atomic_load(&pipe->alerts),
+                  is ? (unsigned long long)atomic_load(&is->dropped_queue) : 0ULL);
+}
+
+/* ---- the daemon ---- */
+
 int mm_daemon_run(struct mm_config *cfg)
 {
     int status = 1;
@@ -55,6 +121,12 @@ int mm_daemon_run(struct mm_config *cfg)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    /* started as root: become `user:` before anything is opened (keeps CAP_NET_BIND_SERVICE) */
+    int dropped = 0;
+    if (mm_priv_drop_user(cfg->user, &dropped) != 0) {
+        goto done;
+    }
+
     if (mm_tz_load(&tz, cfg->timezone) != MM_OK) {
         log_warnx("unknown time zone '%s'", cfg->timezone);
         goto done;
@@ -72,6 +144,7 @@ int mm_daemon_run(struct mm_config *cfg)
         log_warnx("%s: cannot open the database: %s", cfg->database, mm_strerror(rc));
         goto done;
     }
+    meta_started(st);
     rc = mm_store_writer_start(&writer, st, cfg);
     if (rc != MM_OK) {
         log_warnx("cannot start the store writer: %s", mm_strerror(rc));
@@ -88,6 +161,9 @@ int mm_daemon_run(struct mm_config *cfg)
     if (rc != MM_OK) {
         log_warnx("cannot open the listeners: %s", mm_strerror(rc));
         goto done;
+    }
+    if (dropped) {
+        mm_priv_drop_caps(); /* bound: the capability has done its job */
     }
     pipe.q = q;
     pipe.writer = writer;
@@ -109,10 +185,17 @@ int mm_daemon_run(struct mm_config *cfg)
                  cfg->listen[i].host, mm_ingest_port(ing, i));
     }
     log_info("database %s; ready", cfg->database);
-    mm_sd_notify("READY=1");
+    mm_sd_notifyf("READY=1\nSTATUS=%zu rules, database %s", mm_ruleset_count(rs), cfg->database);
+    int64_t wd_interval = mm_sd_watchdog_interval_ns();
+    int64_t wd_next = 0;
 
     for (;;) {
+        watchdog_tick(&pipe, wd_interval, &wd_next);
         struct timespec to = {1, 0};
+        if (wd_interval > 0 && wd_interval < 1000000000LL) {
+            to.tv_sec = 0;
+            to.tv_nsec = (long)wd_interval;
+        }
         int sig = sigtimedwait(&set, NULL, &to);
         if (sig < 0) {
             if (errno == EAGAIN || errno == EINTR) {
@@ -153,6 +236,7 @@ done:
         uint64_t n = mm_store_writer_committed(writer);
         mm_store_writer_stop(writer);
         log_info("stopped; %llu alerts committed in this run", (unsigned long long)n);
+        meta_stopped(cfg);
     }
     mm_store_close(st);
     mm_ingest_free(ing);

@@ -4,6 +4,7 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 #include <time.h>
 
 #include "mimamori/log.h"
@@ -32,6 +33,8 @@ struct worker {
     struct sockaddr_storage last_peer;
     char last_text[64];
     int64_t last_flush;
+    int64_t file_last_ts; /* import: event time of the previous line */
+    char import_host[64]; /* import: the current line's syslog hostname, its source name */
 };
 
 static int64_t now_ns(void)
@@ -72,6 +75,10 @@ static struct mm_source_delta *source_get(struct source_table *t, const char *na
 static const char *peer_text(struct worker *w, const struct mm_msg *m)
 {
     if (m->transport == MM_MSG_FILE) {
+        const struct sockaddr_un *sun = (const struct sockaddr_un *)&m->peer;
+        if (m->peer.ss_family == AF_UNIX && sun->sun_path[0] != '\0') {
+            return sun->sun_path; /* import: the file's name, NUL-terminated by the reader */
+        }
         return "file";
     }
     size_t len = m->peer.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
@@ -84,6 +91,14 @@ static const char *peer_text(struct worker *w, const struct mm_msg *m)
     mm_addr_format(&a, w->last_text, sizeof(w->last_text));
     memcpy(&w->last_peer, &m->peer, len);
     return w->last_text;
+}
+
+/* The watchdog's proof of life: the thread got round to its once-a-second flush. */
+static void flush_alive(struct mm_pipeline *p)
+{
+    struct timespec mono;
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    atomic_store(&p->alive_ns, (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec);
 }
 
 static void flush_counters(struct worker *w)
@@ -124,8 +139,33 @@ static void flush_counters(struct worker *w)
     c.matched = atomic_load(&p->matched);
     c.alerts = atomic_load(&p->alerts);
     c.evicted = mm_alerter_evictions(w->alerter);
-    mm_store_writer_put_counters(p->writer, &c);
+    c.queue_depth = mm_msgq_depth(p->q);
+    if (!p->import) {
+        mm_store_writer_put_counters(p->writer, &c);
+    }
     w->last_flush = now_ns();
+    flush_alive(p);
+}
+
+/*
+ * import: a line that carries no time of its own (the parser stamped it with
+ * the receive time) happened when the line before it did, as in `replay`; the
+ * source is the device named in the line, else the file.
+ */
+static void import_source(struct worker *w, struct mm_event *ev, const struct mm_msg *m,
+                          const char **src)
+{
+    if (ev->ts_ns == m->recv_ns && w->file_last_ts != 0) {
+        ev->ts_ns = w->file_last_ts;
+    }
+    w->file_last_ts = ev->ts_ns;
+    struct mm_str host = ev->f[MM_F_SYSLOG_HOSTNAME];
+    if (host.p != NULL && host.n > 0) {
+        size_t n = host.n < sizeof(w->import_host) - 1 ? host.n : sizeof(w->import_host) - 1;
+        memcpy(w->import_host, host.p, n);
+        w->import_host[n] = '\0';
+        *src = w->import_host;
+    }
 }
 
 static void process(struct worker *w, const struct mm_ruleset *rs, const struct mm_msg *m)
@@ -140,13 +180,19 @@ static void process(struct worker *w, const struct mm_ruleset *rs, const struct 
     }
     mm_parse_event(w->pctx, ev, m->recv_ns);
 
+    /* a live source is heard at receive time; an imported line at its own time */
+    int64_t seen = m->recv_ns;
+    if (p->import && m->transport == MM_MSG_FILE) {
+        import_source(w, ev, m, &src);
+        seen = ev->ts_ns;
+    }
     struct mm_source_delta *sd = source_get(&w->src, src);
     if (sd != NULL) {
-        if (sd->received == 0 || m->recv_ns < sd->first_ns) {
-            sd->first_ns = m->recv_ns;
+        if (sd->received == 0 || seen < sd->first_ns) {
+            sd->first_ns = seen;
         }
-        if (m->recv_ns > sd->last_ns) {
-            sd->last_ns = m->recv_ns;
+        if (seen > sd->last_ns) {
+            sd->last_ns = seen;
         }
         sd->received++;
         struct mm_str host = ev->f[MM_F_SYSLOG_HOSTNAME];
@@ -265,6 +311,7 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
         goto fail;
     }
     w->last_flush = now_ns();
+    flush_alive(p);
     if (pthread_create(&p->thread, NULL, pipeline_main, w) != 0) {
         rc = MM_EIO;
         goto fail;

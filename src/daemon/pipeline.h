@@ -31,6 +31,15 @@ struct mm_pipeline {
     pthread_t thread;
     int started;
     _Atomic uint64_t parsed, unparsed, malformed, matched, alerts;
+    /*
+     * `mimamori import` (set before start): messages are MM_MSG_FILE lines whose
+     * peer is an AF_UNIX address carrying the file's name; a source is named by
+     * the line's syslog hostname, else by that file name; its first/last seen
+     * are event times; a line without a time of its own takes the previous
+     * line's; the global counters are not written (they are the daemon's).
+     */
+    int import;
+    _Atomic int64_t alive_ns;         /* CLOCK_MONOTONIC of the last counter flush (watchdog) */
 };
 
 /* pipeline.c */

@@ -3,8 +3,13 @@
  * for each message.
  *
  * mm_parse_event() reads the syslog header, then offers the body to:
- *  1. the parser pinned to the source in the config (peer address, CIDR, or
- *     syslog hostname; first pin that matches wins);
+ *  1. the parser pinned to the source in the config; first pin that matches
+ *     wins.  A pin that reads as an address or CIDR matches the peer address
+ *     in ev->source ("192.0.2.1", "192.0.2.1:514", "[2001:db8::1]:514");
+ *     any other matches the syslog hostname (any case) or ev->source as a
+ *     whole (a file name).  A pin without a parser only names a source and
+ *     is skipped; an unknown parser name is MM_ECONFIG.  Pinning "syslog"
+ *     turns body parsing off for that source;
  *  2. the parser that last took a message from this source, if its detect()
  *     still says yes: a source rarely changes vendor, so most messages cost
  *     one detect() and one parse();
@@ -133,11 +138,14 @@ enum mm_err mm_parse_ctx_new(struct mm_parse_ctx **out, const struct mm_tz *tz,
         }
     }
     for (size_t i = 0; i < npins; i++) {
-        struct pin *pn = &ctx->pins[ctx->npins++];
-        if (pins[i].match == NULL || pins[i].match[0] == '\0' || pins[i].parser == NULL) {
+        if (pins[i].match == NULL || pins[i].match[0] == '\0') {
             rc = MM_EINVAL;
             goto fail;
         }
+        if (pins[i].parser == NULL || pins[i].parser[0] == '\0') {
+            continue; /* a source that is only named, not pinned to a parser */
+        }
+        struct pin *pn = &ctx->pins[ctx->npins++];
         pn->parser = mm_parser_find(pins[i].parser);
         if (pn->parser == NULL) {
             rc = MM_ECONFIG;

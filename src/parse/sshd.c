@@ -61,7 +61,7 @@ static const struct {
 } signatures[] = {
 /* clang-format off */
 #define S(x) {x, sizeof(x) - 1}
-/* clang-format on */
+    /* clang-format on */
     S("Failed password for "),
     S("Failed publickey for "),
     S("Failed none for "),

@@ -121,6 +121,9 @@ static void ecs(struct mm_event *ev, const char *action, const char *cat, const 
 /* "addr[x]" at p..e: address (and the bracketed id or port).  1 when an address. */
 static int addr_id(const char *p, const char *e, struct mm_str *ip, struct mm_str *id)
 {
+    if (p >= e) {
+        return 0;
+    }
     const char *ob = memchr(p, '[', (size_t)(e - p));
     if (ob == NULL) {
         return 0;

@@ -13,6 +13,7 @@
  * documented in docs/rules.md; keep both in step.
  */
 #include "rules_int.h"
+#include "lists_int.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,12 @@ enum mm_err mm_rules_fref_init(struct fref *f, const char *name, size_t n)
     f->name[n] = '\0';
     f->nlen = n;
     f->id = mm_field_lookup(name, n);
+    /* calendar and GeoIP pseudo-fields are computed when read (calendar.c, geoip.c) */
+    f->virt = mm_rules_vfield(name, n);
+    if (f->virt < 0) {
+        f->virt = VF_NONE;
+        return MM_EINVAL; /* an unknown mimamori.time.* name */
+    }
     return MM_OK;
 }
 
@@ -106,7 +113,8 @@ void mm_rules_fref_free(struct fref *f)
 
 struct mm_str mm_rules_fref_get(const struct fref *f, const struct mm_event *ev)
 {
-    if (f->id != MM_F__COUNT && ev->f[f->id].p != NULL) {
+    /* a well-known field lives only in the fixed array (mm_event_add routes it there) */
+    if (f->id != MM_F__COUNT) {
         return ev->f[f->id];
     }
     for (uint32_t i = ev->nx; i-- > 0;) {

@@ -3,7 +3,8 @@
  * custom attributes (suppress, group-by, examples), then the detection.
  *
  * Unknown top-level keys are errors (a typo must not silently disable a
- * rule) unless they start with "x-".  `correlation:` is refused for now.
+ * rule) unless they start with "x-".  A document with `correlation:` is a
+ * correlation rule: the metadata is read here, the rest by corr_load.c.
  */
 #include "rules_int.h"
 
@@ -29,7 +30,15 @@ static const char *const known_keys[] = {
     "title",      "id",          "name",     "status",     "description", "author",
     "date",       "modified",    "references", "level",    "tags",        "logsource",
     "detection",  "falsepositives", "fields", "license",   "related",     "taxonomy",
-    "scope",      "suppress",    "group-by", "examples",   NULL};
+    "scope",      "suppress",    "group-by", "examples",
+    /* correlation rules only (corr_load.c) */
+    "correlation", "generate", "max-groups", "max-values", NULL};
+
+static int corr_only_key(const char *key)
+{
+    return strcmp(key, "correlation") == 0 || strcmp(key, "generate") == 0 ||
+           strcmp(key, "max-groups") == 0 || strcmp(key, "max-values") == 0;
+}
 
 static const char *const statuses[] = {"stable",     "test",        "experimental",
                                        "deprecated", "unsupported", NULL};
@@ -65,6 +74,8 @@ void mm_rule_free(struct mm_rule *r)
         free(r->ex[i].line);
     }
     free(r->ex);
+    mm_corr_free_rule(r->corr);
+    free(r->uses);
     free(r);
 }
 
@@ -311,17 +322,7 @@ static void load_rule(struct mm_ruleset *rs, const struct mm_ynode *doc, const c
         LERR(&c, doc, "a rule must be a mapping, not %s", mm_yaml_type_name(doc->type));
         return;
     }
-    const struct mm_ynode *corr = NULL;
-    for (size_t i = 0; i < mm_ymap_size(doc); i++) {
-        const struct mm_ynode *k = mm_ymap_key(doc, i);
-        if (strcmp(k->str, "correlation") == 0) {
-            corr = k;
-        }
-    }
-    if (corr != NULL) {
-        LERR(&c, corr, "correlation rules are not supported yet");
-        return;
-    }
+    int is_corr = mm_ymap_get(doc, "correlation") != NULL;
     r = calloc(1, sizeof(*r));
     if (r == NULL || (r->file = strdup(file)) == NULL) {
         LERR(&c, doc, "out of memory");
@@ -341,6 +342,16 @@ static void load_rule(struct mm_ruleset *rs, const struct mm_ynode *doc, const c
         }
         if (!known) {
             LERR(&c, k, "unknown key '%s'", key);
+            continue;
+        }
+        if (!is_corr && corr_only_key(key)) {
+            LERR(&c, k, "'%s' is only for correlation rules", key);
+            continue;
+        }
+        if (is_corr && (strcmp(key, "logsource") == 0 || strcmp(key, "detection") == 0 ||
+                        strcmp(key, "group-by") == 0 || strcmp(key, "examples") == 0)) {
+            LERR(&c, k, "a correlation rule has no top-level '%s'%s", key,
+                 strcmp(key, "group-by") == 0 ? " (it goes inside 'correlation:')" : "");
             continue;
         }
         int dup = 0;
@@ -400,6 +411,20 @@ static void load_rule(struct mm_ruleset *rs, const struct mm_ynode *doc, const c
     }
     if (r->id == NULL && mm_ymap_get(doc, "id") == NULL) {
         LERR(&c, doc, "missing required key 'id'");
+    }
+    if (is_corr) {
+        /* Sigma: level is optional on a correlation rule */
+        r->severity = level_seen ? r->severity : MM_SEV_MEDIUM;
+        if (r->tags_json == NULL && c.errors == 0) {
+            load_tags(&c, NULL, r);
+        }
+        c.errors += mm_corr_load(r, doc, file, d);
+        if (c.errors == 0 && mm_corr_add(rs, r) != 0) {
+            LERR(&c, doc, "out of memory");
+        } else if (c.errors == 0) {
+            r = NULL;
+        }
+        goto out;
     }
     if (!level_seen) {
         LERR(&c, doc, "missing required key 'level'");

@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mimamori/config.h"
 #include "mimamori/diag.h"
 #include "mimamori/event.h"
 #include "mimamori/net.h"
@@ -35,6 +36,7 @@ struct fref {
     enum mm_field id; /* MM_F__COUNT when the field is an extra */
     char *name;       /* ECS name after alias resolution (owned) */
     size_t nlen;
+    int virt;         /* enum vfield (lists_int.h): computed when read; 0 = an event field */
 };
 
 enum val_op {
@@ -50,7 +52,8 @@ enum val_op {
     OP_LT,
     OP_LTE,
     OP_NULL,     /* field absent or empty */
-    OP_EXISTS    /* field present (num != 0) or absent (num == 0) */
+    OP_EXISTS,   /* field present (num != 0) or absent (num == 0) */
+    OP_IN_LIST   /* |in_list: the value is in the named list s (lists.c) */
 };
 
 struct cval {
@@ -63,6 +66,7 @@ struct cval {
     uint32_t ncaptures; /* OP_RE: named groups */
     struct mm_cidr cidr;
     double num;         /* OP_GT..OP_LTE, OP_EXISTS */
+    const struct rlist *list; /* OP_IN_LIST: bound after load; NULL = undefined list */
 };
 
 struct fcond {
@@ -111,6 +115,9 @@ struct gate {
     const char *const *categories; /* event.category values */
 };
 
+struct corr;
+struct corr_use;
+
 struct mm_rule {
     size_t index;       /* load order */
     char *id, *name, *title, *description, *file;
@@ -129,6 +136,13 @@ struct mm_rule {
     int has_captures;
     struct example *ex;
     size_t nex;
+    /* correlation (corr_load.c): NULL for a detection rule */
+    struct corr *corr;
+    struct corr_use *uses; /* the correlation steps that consume this rule's matches (owned) */
+    size_t nuses;
+    int silent;         /* referenced by a correlation and none says generate: true */
+    int lists_undefined; /* an |in_list names a list the config lacks: examples skipped */
+    unsigned geo_group; /* group-by reads source (bit 0) / destination (bit 1) geo */
 };
 
 /* dispatch.c: (slot, kind, lowercased value) -> rules */
@@ -172,6 +186,10 @@ struct mm_ruleset {
     uint32_t max_ovec;
     uint64_t *cand;     /* candidate bitmap, disp.nwords */
     signed char *gate_res; /* per gate: -1 unknown, 0 no, 1 yes */
+    struct rules_env *env; /* lists, calendar, GeoIP (lists_int.h; owned) */
+    /* correlation rules (corr_load.c): kept apart from rules[] so that dispatch never sees them */
+    struct mm_rule **corrs;
+    size_t ncorrs, capcorrs;
 };
 
 #define MM_RE_MATCH_LIMIT 100000u
@@ -218,11 +236,101 @@ void mm_rules_dispatch_free(struct dispatch *dp);
 void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_event *ev);
 int mm_rules_gate_pass(const struct mm_ruleset *rs, size_t gate, const struct mm_event *ev);
 
+/* lists.c: point every |in_list at its list (warns about undefined ones) */
+struct rlist;
+struct rules_env;
+void mm_rules_lists_bind(struct mm_ruleset *rs, struct mm_diag *d);
+/* ruleset.c: mm_ruleset_load_mem with a configuration (lists, calendar, GeoIP) */
+enum mm_err mm_ruleset_load_mem_cfg(struct mm_ruleset **out, const struct mm_config *cfg,
+                                    const char *name, const char *buf, size_t len,
+                                    struct mm_diag *d);
+
 /* match.c */
 /* Evaluate one rule's condition against ev (no dispatch, no gate). */
 int mm_rules_eval(const struct mm_ruleset *rs, const struct mm_rule *r, const struct mm_event *ev);
 /* The brute-force path: every rule, gate then condition (tests compare with dispatch). */
 size_t mm_rules_match_all(const struct mm_ruleset *rs, struct mm_event *ev,
                           const struct mm_rule **out, size_t max);
+
+/* ---- correlation (corr_*.c) ---- */
+
+enum corr_type {
+    CORR_EVENT_COUNT,      /* Sigma event_count */
+    CORR_VALUE_COUNT,      /* Sigma value_count */
+    CORR_TEMPORAL,         /* Sigma temporal */
+    CORR_TEMPORAL_ORDERED, /* Sigma temporal_ordered (+ step counts, `not:` steps) */
+    CORR_ABSENCE,          /* mimamori: a group that sent falls silent */
+    CORR_NEW_VALUE         /* mimamori: first time a value is seen in a group */
+};
+
+/* A count condition as inclusive bounds: gt 9 == gte 10 -> lo 10. */
+struct corr_cond {
+    uint64_t lo;        /* at least (0 = no lower bound) */
+    uint64_t hi;        /* at most (UINT64_MAX = no upper bound) */
+};
+
+/* One entry of `rules:`. */
+struct corr_step {
+    char *ref;          /* name or id as written (owned) */
+    int line, col;
+    const struct mm_rule *rule; /* resolved at the end of the load (borrowed) */
+    int forbid;         /* `- not: rule`: this event between two steps abandons the sequence */
+    struct corr_cond count; /* temporal_ordered step count (default lo 1) */
+    struct fref *group_refs; /* one per group-by field, through aliases (owned) */
+};
+
+/* The consumer side: rule r feeds step `step` of correlation `corr`. */
+struct corr_use {
+    const struct mm_rule *corr; /* borrowed */
+    size_t step;
+};
+
+struct corr {
+    enum corr_type type;
+    size_t index;       /* in rs->corrs */
+    struct corr_step *steps;
+    size_t nsteps;
+    size_t ngroup_refs; /* entries of each step's group_refs (== the rule's ngroup) */
+    int64_t timespan_ns;
+    struct corr_cond cond;
+    struct fref field;  /* value_count / new_value (name NULL when absent) */
+    int generate;       /* Sigma generate: the referenced rules keep raising their own alerts */
+    size_t max_groups;  /* per-rule cap on groups (`max-groups:`) */
+    size_t max_values;  /* per-group cap on distinct values (value_count, new_value) */
+    int64_t learning_ns; /* new_value: no alert during this long after the first event */
+    uint64_t shape;     /* hash of what state depends on; state survives reloads only if equal */
+    struct corr_alias *aliases; /* Sigma aliases, resolved into steps' group_refs (owned) */
+    size_t naliases;
+};
+
+/* aliases: {name: {rule: field, ...}} */
+struct corr_alias {
+    char *name;         /* owned */
+    char **rules;       /* rule name or id (owned) */
+    char **fields;      /* that rule's field (owned) */
+    size_t n;
+    int line, col;
+};
+
+#define CORR_DEFAULT_MAX_GROUPS 10000
+#define CORR_DEFAULT_MAX_VALUES 1024
+#define CORR_MAX_STEPS 16
+#define CORR_MAX_RING 10000 /* event_count / counted steps: thresholds up to this */
+
+/* corr_load.c */
+/*
+ * The correlation part of a rule document (`correlation:`, `generate:`,
+ * `max-groups:`, `max-values:`) into r->corr; the rest of the document was
+ * read by load.c.  Returns the error count it added.
+ */
+size_t mm_corr_load(struct mm_rule *r, const struct mm_ynode *doc, const char *file,
+                    struct mm_diag *d);
+/* Append a loaded correlation rule to rs->corrs (takes r); -1 when out of memory. */
+int mm_corr_add(struct mm_ruleset *rs, struct mm_rule *r);
+/* After every file: resolve references, aliases, consumers, cycles, generate. */
+void mm_corr_resolve(struct mm_ruleset *rs, struct mm_diag *d);
+void mm_corr_free_rule(struct corr *c);
+/* "30s", "5m", "1h", "2d"; at most max_days; 0 ok only when allow_zero. */
+int mm_corr_parse_duration(const char *s, int64_t *ns, int max_days);
 
 #endif

@@ -9,6 +9,7 @@
  * skipped.  Any error anywhere fails the whole set.
  */
 #include "rules_int.h"
+#include "lists_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -34,6 +35,11 @@ static void ruleset_free(struct mm_ruleset *rs)
     pcre2_match_context_free(rs->mctx);
     free(rs->cand);
     free(rs->gate_res);
+    for (size_t i = 0; i < rs->ncorrs; i++) {
+        mm_rule_free(rs->corrs[i]); /* correlation rules (corr_load.c) */
+    }
+    free(rs->corrs);
+    mm_rules_env_free(rs->env);
     free(rs);
 }
 
@@ -250,11 +256,17 @@ static enum mm_err build_scratch(struct mm_ruleset *rs)
     return MM_OK;
 }
 
-static struct mm_ruleset *ruleset_new(void)
+/* A set with its environment (lists, calendar, GeoIP: errors go to d); NULL when out of memory. */
+static struct mm_ruleset *ruleset_new(const struct mm_config *cfg, struct mm_diag *d)
 {
     struct mm_ruleset *rs = calloc(1, sizeof(*rs));
-    if (rs != NULL) {
-        atomic_init(&rs->refs, 1);
+    if (rs == NULL) {
+        return NULL;
+    }
+    atomic_init(&rs->refs, 1);
+    if (mm_rules_env_new(&rs->env, cfg, d) != MM_OK) {
+        ruleset_free(rs);
+        return NULL;
     }
     return rs;
 }
@@ -265,6 +277,8 @@ static enum mm_err finish(struct mm_ruleset **out, struct mm_ruleset *rs, size_t
 {
     enum mm_err rc = MM_OK;
     check_unique(rs, d);
+    mm_corr_resolve(rs, d); /* correlation references: needs every file loaded */
+    mm_rules_lists_bind(rs, d); /* |in_list names -> the lists of rs->env */
     if (mm_diag_errors(d) != errors_before) {
         rc = MM_ERULE;
         goto fail;
@@ -290,9 +304,15 @@ fail:
 enum mm_err mm_ruleset_load(struct mm_ruleset **out, const char *const *paths, size_t npaths,
                             struct mm_diag *d)
 {
+    return mm_ruleset_load_cfg(out, NULL, paths, npaths, d);
+}
+
+enum mm_err mm_ruleset_load_cfg(struct mm_ruleset **out, const struct mm_config *cfg,
+                                const char *const *paths, size_t npaths, struct mm_diag *d)
+{
     *out = NULL;
     size_t before = mm_diag_errors(d);
-    struct mm_ruleset *rs = ruleset_new();
+    struct mm_ruleset *rs = ruleset_new(cfg, d);
     if (rs == NULL) {
         return MM_ENOMEM;
     }
@@ -305,9 +325,16 @@ enum mm_err mm_ruleset_load(struct mm_ruleset **out, const char *const *paths, s
 enum mm_err mm_ruleset_load_mem(struct mm_ruleset **out, const char *name, const char *buf,
                                 size_t len, struct mm_diag *d)
 {
+    return mm_ruleset_load_mem_cfg(out, NULL, name, buf, len, d);
+}
+
+enum mm_err mm_ruleset_load_mem_cfg(struct mm_ruleset **out, const struct mm_config *cfg,
+                                    const char *name, const char *buf, size_t len,
+                                    struct mm_diag *d)
+{
     *out = NULL;
     size_t before = mm_diag_errors(d);
-    struct mm_ruleset *rs = ruleset_new();
+    struct mm_ruleset *rs = ruleset_new(cfg, d);
     if (rs == NULL) {
         return MM_ENOMEM;
     }

@@ -45,7 +45,7 @@ const struct mm_counter_field mm_store_counter_fields[] = {
     COUNTER_FIELD(received),      COUNTER_FIELD(parsed),         COUNTER_FIELD(unparsed),
     COUNTER_FIELD(malformed),     COUNTER_FIELD(matched),        COUNTER_FIELD(alerts),
     COUNTER_FIELD(dropped_queue), COUNTER_FIELD(dropped_denied), COUNTER_FIELD(truncated),
-    COUNTER_FIELD(evicted),
+    COUNTER_FIELD(evicted),       COUNTER_FIELD(queue_depth),
 };
 const size_t mm_store_ncounter_fields =
     sizeof(mm_store_counter_fields) / sizeof(mm_store_counter_fields[0]);

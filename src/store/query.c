@@ -29,6 +29,7 @@ enum mm_err mm_store_query_alerts(struct mm_store *st, const struct mm_alert_que
     /* LIMIT -1 is no limit; a huge size_t is no limit too */
     sqlite3_bind_int64(s, 4,
                        (q->limit == 0 || q->limit > (size_t)INT64_MAX) ? -1 : (int64_t)q->limit);
+    sqlite3_bind_int64(s, 5, q->until_ns);
     int r;
     while ((r = sqlite3_step(s)) == SQLITE_ROW) {
         struct mm_alert a;

@@ -145,12 +145,15 @@
     "UPDATE outbox SET attempts = attempts + 1, last_error = ?2, next_try_ns = ?3"                 \
     " WHERE channel = ?1 AND state = 'pending';"
 
-/* query.c: ?1 since ?2 min severity ?3 after seq ?4 limit (-1: none); newest `limit`, oldest first
+/*
+ * query.c: ?1 since ?2 min severity ?3 after seq ?4 limit (-1: none) ?5 until (0: none); newest
+ * `limit`, oldest first.  since/until select the incidents that overlap [since, until).
  */
 #define SQL_ALERTS_QUERY                                                                           \
     "SELECT seq, id, rule_id, title, severity, count, first_seen_ns, last_seen_ns, ts_ns,"         \
     "       recv_ns, group_key, json FROM ("                                                       \
     "  SELECT * FROM alerts WHERE last_seen_ns >= ?1 AND severity >= ?2 AND seq > ?3"              \
+    "    AND (?5 = 0 OR first_seen_ns < ?5)"                                                       \
     "  ORDER BY seq DESC LIMIT ?4"                                                                 \
     ") ORDER BY seq ASC;"
 
@@ -159,5 +162,20 @@
     "       malformed FROM sources ORDER BY source;"
 
 #define SQL_COUNTERS_QUERY "SELECT name, value, updated_ns FROM counters;"
+
+/* ---- meta.c (prepared per call: the CLI runs them once) ---- */
+
+/* ?1 key ?2 value */
+#define SQL_META_SET "INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2);"
+/* ?1 key */
+#define SQL_META_GET "SELECT value FROM meta WHERE key = ?1;"
+/* per channel: pending, sent, failed, oldest pending, last sent, newest error */
+#define SQL_OUTBOX_SUMMARY                                                                         \
+    "SELECT channel, sum(state = 'pending'), sum(state = 'sent'), sum(state = 'failed'),"         \
+    "       coalesce(min(CASE WHEN state = 'pending' THEN created_ns END), 0),"                    \
+    "       coalesce(max(sent_ns), 0),"                                                            \
+    "       (SELECT o2.last_error FROM outbox o2 WHERE o2.channel = o.channel"                    \
+    "          AND o2.last_error IS NOT NULL ORDER BY o2.id DESC LIMIT 1)"                        \
+    "  FROM outbox o GROUP BY channel ORDER BY channel;"
 
 #endif

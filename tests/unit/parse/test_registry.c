@@ -47,6 +47,10 @@ static void test_ctx(void **state)
     assert_null(ctx);
     struct mm_source_pin empty[] = {{"", "sshd", NULL}};
     assert_int_equal(mm_parse_ctx_new(&ctx, NULL, empty, 1), MM_EINVAL);
+    /* a source with only a display name pins nothing */
+    struct mm_source_pin named[] = {{"nas01", NULL, "storage"}, {"192.0.2.0/24", "", NULL}};
+    assert_int_equal(mm_parse_ctx_new(&ctx, NULL, named, 2), MM_OK);
+    mm_parse_ctx_free(ctx);
     /* pins are copied: the caller's strings may go */
     char match[] = "192.0.2.0/24", parser[] = "syslog";
     struct mm_source_pin ok[] = {{match, parser, NULL}};
