@@ -29,6 +29,12 @@ enum mm_parse_rc {
     MM_PARSE_MALFORMED /* this parser's, but broken; the fields set so far stay */
 };
 
+/*
+ * A detect() score at or above this is a signature no other vendor writes:
+ * the registry stops asking the remaining detectors.
+ */
+#define MM_DETECT_CERTAIN 90
+
 struct mm_parser {
     const char *name; /* as printed in mimamori.parser and used in the config */
     int (*detect)(const struct mm_event *ev, const char *body, size_t len);

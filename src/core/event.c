@@ -138,16 +138,29 @@ int mm_xfield_is(const struct mm_xfield *x, const char *name, size_t n)
 
 size_t mm_xfield_name(const struct mm_xfield *x, char *dst, size_t dstlen)
 {
-    int n;
-    if (x->ns == NULL) {
-        n = snprintf(dst, dstlen, "%.*s", (int)x->key.n, x->key.p);
-    } else {
-        n = snprintf(dst, dstlen, "%s.%.*s", x->ns, (int)x->key.n, x->key.p);
-    }
-    if (n < 0) {
+    size_t o = 0;
+    if (dstlen == 0) {
         return 0;
     }
-    return (size_t)n < dstlen ? (size_t)n : dstlen - 1;
+    if (x->ns != NULL) {
+        size_t nl = strlen(x->ns);
+        if (nl > dstlen - 2) {
+            nl = dstlen - 2;
+        }
+        memcpy(dst, x->ns, nl);
+        o = nl;
+        dst[o++] = '.';
+    }
+    size_t kn = x->key.n;
+    if (kn > dstlen - 1 - o) {
+        kn = dstlen - 1 - o;
+    }
+    if (kn > 0) {
+        memcpy(dst + o, x->key.p, kn);
+    }
+    o += kn;
+    dst[o] = '\0';
+    return o;
 }
 
 struct mm_str mm_event_find(const struct mm_event *ev, const char *name, size_t n)

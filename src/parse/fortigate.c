@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
 
 #define NS "fortinet"
 
@@ -32,14 +33,8 @@ enum fgkey {
     K__COUNT
 };
 
-struct keymap {
-    const char *name;
-    uint8_t len;
-    uint8_t key; /* enum fgkey */
-};
-
 #define KM(s, k) {s, sizeof(s) - 1, k}
-static const struct keymap keymap[] = {
+static const struct mm_keytab_entry keymap[] = {
     KM("srcip", K_SRCIP), KM("dstip", K_DSTIP), KM("srcport", K_SRCPORT),
     KM("dstport", K_DSTPORT), KM("proto", K_PROTO), KM("service", K_SERVICE),
     KM("action", K_ACTION), KM("policyid", K_POLICYID), KM("policyname", K_POLICYNAME),
@@ -246,51 +241,77 @@ static const char *proto_name(struct mm_str s)
     return NULL;
 }
 
-/* Position of key= at the start of body or after a blank; len when absent. */
-static size_t find_key(const char *body, size_t len, const char *key)
+/* FortiOS writes its header keys (date, devname, devid, logid, type, subtype) first */
+#define DETECT_SPAN 640
+
+enum {
+    SEEN_LOGID = 1, SEEN_OLDLOGID = 2, SEEN_TYPE = 4, SEEN_SUBTYPE = 8, SEEN_DEVID_FG = 16,
+    SEEN_SOPHOS = 32
+};
+
+/* Which of the signature keys stand at a token start: one pass, no memmem per key. */
+static unsigned detect_scan(const char *p, size_t len)
 {
-    size_t kn = strlen(key);
-    const char *p = body;
-    const char *end = body + len;
-    while ((size_t)(end - p) >= kn) {
-        const char *hit = memmem(p, (size_t)(end - p), key, kn);
-        if (hit == NULL) {
+#define AT(lit) (rest >= sizeof(lit) - 1 && memcmp(q, lit, sizeof(lit) - 1) == 0)
+    unsigned seen = 0;
+    const char *end = p + len;
+    for (const char *q = p; q < end;) {
+        size_t rest = (size_t)(end - q);
+        switch (*q) {
+        case 'l':
+            if (AT("logid=")) {
+                seen |= SEEN_LOGID;
+            } else if (AT("log_id=")) {
+                seen |= SEEN_OLDLOGID;
+            } else if (AT("log_component=") || AT("log_type=")) {
+                seen |= SEEN_SOPHOS;
+            }
+            break;
+        case 't':
+            if (AT("type=")) {
+                seen |= SEEN_TYPE;
+            }
+            break;
+        case 's':
+            if (AT("subtype=")) {
+                seen |= SEEN_SUBTYPE;
+            }
+            break;
+        case 'd':
+            if (AT("devid=FG") || AT("devid=\"FG") || AT("device_id=FG")) {
+                seen |= SEEN_DEVID_FG;
+            }
+            break;
+        default:
             break;
         }
-        if (hit == body || hit[-1] == ' ' || hit[-1] == '\t') {
-            return (size_t)(hit - body);
-        }
-        p = hit + 1;
+        /* on to the next token (FortiOS separates pairs with single spaces) */
+        const char *sp = memchr(q, ' ', rest);
+        q = sp != NULL ? sp + 1 : end;
     }
-    return len;
-}
-
-static int has_key(const char *body, size_t len, const char *key)
-{
-    return find_key(body, len, key) < len;
+    return seen;
+#undef AT
 }
 
 static int fortigate_detect(const struct mm_event *ev, const char *body, size_t len)
 {
     (void)ev;
-    int logid = has_key(body, len, "logid=");
-    int oldlogid = has_key(body, len, "log_id=");
-    if (!logid && !oldlogid) {
-        return 0;
+    if (len > DETECT_SPAN) {
+        len = DETECT_SPAN;
     }
-    if (!has_key(body, len, "type=")) {
+    unsigned seen = detect_scan(body, len);
+    if (!(seen & (SEEN_LOGID | SEEN_OLDLOGID)) || !(seen & SEEN_TYPE)) {
         return 0;
     }
     /* Sophos SFOS also writes log_id= and device_id=, never devid= or subtype= */
-    if (has_key(body, len, "log_component=") || has_key(body, len, "log_type=")) {
+    if (seen & SEEN_SOPHOS) {
         return 0;
     }
-    if (has_key(body, len, "devid=FG") || has_key(body, len, "devid=\"FG") ||
-        has_key(body, len, "device_id=FG")) {
+    if (seen & SEEN_DEVID_FG) {
         return 95;
     }
-    if (has_key(body, len, "subtype=")) {
-        return logid ? 85 : 70;
+    if (seen & SEEN_SUBTYPE) {
+        return (seen & SEEN_LOGID) ? 85 : 70;
     }
     return 0;
 }
@@ -315,14 +336,11 @@ static int plausible_key(struct mm_str k)
     return 1;
 }
 
+static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
+
 static int lookup(struct mm_str k)
 {
-    for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++) {
-        if (keymap[i].len == k.n && memcmp(keymap[i].name, k.p, k.n) == 0) {
-            return keymap[i].key;
-        }
-    }
-    return -1;
+    return mm_keytab_find(&keytab, k.p, k.n);
 }
 
 /* "https(192.0.2.1)" -> "192.0.2.1" */

@@ -15,10 +15,23 @@
 
 #include <string.h>
 
+/* [A-Za-z0-9_.:-] as a table: this loop runs for every byte of every key */
+#define K1(c) [c] = 1
+static const unsigned char key_chars[256] = {
+    K1('_'), K1('.'), K1(':'), K1('-'),
+    K1('0'), K1('1'), K1('2'), K1('3'), K1('4'), K1('5'), K1('6'), K1('7'), K1('8'), K1('9'),
+    K1('a'), K1('b'), K1('c'), K1('d'), K1('e'), K1('f'), K1('g'), K1('h'), K1('i'), K1('j'),
+    K1('k'), K1('l'), K1('m'), K1('n'), K1('o'), K1('p'), K1('q'), K1('r'), K1('s'), K1('t'),
+    K1('u'), K1('v'), K1('w'), K1('x'), K1('y'), K1('z'),
+    K1('A'), K1('B'), K1('C'), K1('D'), K1('E'), K1('F'), K1('G'), K1('H'), K1('I'), K1('J'),
+    K1('K'), K1('L'), K1('M'), K1('N'), K1('O'), K1('P'), K1('Q'), K1('R'), K1('S'), K1('T'),
+    K1('U'), K1('V'), K1('W'), K1('X'), K1('Y'), K1('Z'),
+};
+#undef K1
+
 static int key_char(unsigned char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_' || ch == '.' || ch == ':' || ch == '-';
+    return key_chars[ch];
 }
 
 static int is_blank(char ch)
@@ -76,6 +89,11 @@ int mm_kv_next(struct mm_kv_iter *it, struct mm_str *key, struct mm_str *val, in
         if (p < end && (*p == '"' || *p == '\'')) {
             char q = *p++;
             const char *v = p;
+            /* the common case: no backslash before the closing quote */
+            const char *cq = memchr(p, q, (size_t)(end - p));
+            if (cq != NULL && memchr(p, '\\', (size_t)(cq - p)) == NULL) {
+                p = cq;
+            }
             while (p < end && *p != q) {
                 if (*p == '\\') {
                     *escaped = 1;

@@ -379,6 +379,13 @@ void mm_parse_event(struct mm_parse_ctx *ctx, struct mm_event *ev, int64_t now_n
         }
         int s = parsers[i]->detect(ev, body, len);
         score[i] = s > 0 ? s : 0;
+        if (s >= MM_DETECT_CERTAIN) {
+            /* a signature this strong is not contested: skip the other detectors */
+            for (size_t j = i + 1; j < NPARSERS; j++) {
+                score[j] = 0;
+            }
+            break;
+        }
     }
     for (;;) {
         /* the best remaining candidate; ties go to the earlier in parsers.def */
