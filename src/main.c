@@ -18,6 +18,10 @@ static const struct verb verbs[] = {
     {"check", mm_cmd_check, "validate the config and rules, and run every rule's examples"},
     {"replay", mm_cmd_replay, "push log lines from files or stdin through parse and rules"},
     {"alerts", mm_cmd_alerts, "list alerts from the database; --follow tails them"},
+    {"notify", mm_cmd_notify, "send a test message to a channel; show pending/failed/sent"},
+    {"digest", mm_cmd_digest, "what happened in a period, grouped by incident, worst first"},
+    {"status", mm_cmd_status, "is the daemon up; rates, drops, sources, outbox, database"},
+    {"import", mm_cmd_import, "load old log files into the database, on their own timestamps"},
 };
 
 void mm_cli_usage(void)

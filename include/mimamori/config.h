@@ -91,7 +91,7 @@ struct mm_config {
     size_t nlisten;
     char *timezone;               /* IANA name, default "UTC" */
     char *database;               /* absolute or relative to dir (resolved) */
-    char *user;                   /* `mimamori run` started as root becomes this user */
+    char *user;                   /* `run` started as root becomes this user; NULL: "mimamori" */
     char **rules;                 /* files or directories (resolved) */
     size_t nrules;
     struct mm_cidr *allowed;      /* empty = allow every peer */

@@ -11,9 +11,12 @@
  * Dispatch: rules are indexed by logsource and by the literals they require,
  * so a line is only tested against the rules that can match it.
  *
- * Correlation (Sigma correlation rules and mimamori's own kinds) will hang
- * off the same ruleset: a correlation rule consumes the matches of the rules
- * it names, keyed by group-by fields, on event time.
+ * Correlation (Sigma correlation rules and mimamori's own kinds) hangs off
+ * the same ruleset: a correlation rule consumes the matches of the rules it
+ * names, keyed by its group-by fields, on event time.  Its state lives in a
+ * correlation engine (struct mm_corr) owned by the pipeline thread, not in
+ * the ruleset, so that it survives a reload (per rule id, while the rule's
+ * shape is unchanged) and can be saved to and restored from the database.
  */
 #ifndef MIMAMORI_RULES_H
 #define MIMAMORI_RULES_H
@@ -102,5 +105,85 @@ void mm_alerter_free(struct mm_alerter *al);
 struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
                                  const struct mm_event *ev);
 uint64_t mm_alerter_evictions(const struct mm_alerter *al);
+
+/* corr_load.c / corr_state.c - correlation rules and the correlation engine */
+/* Correlation rules are kept apart from the detection rules above. */
+size_t mm_ruleset_corr_count(const struct mm_ruleset *rs);
+const struct mm_rule *mm_ruleset_corr(const struct mm_ruleset *rs, size_t i);
+/*
+ * Does a match of r raise an alert of its own?  No when correlations refer to
+ * it and none of them says `generate: true` (Sigma semantics).
+ */
+int mm_rule_alerts(const struct mm_rule *r);
+
+struct mm_corr;
+
+struct mm_corr_stats {
+    uint64_t groups;  /* groups held now */
+    uint64_t bytes;   /* memory held by groups (approximate) */
+    uint64_t evicted; /* groups dropped because a rule's max-groups was reached */
+    uint64_t expired; /* groups dropped because their window passed */
+    uint64_t late;    /* events older than their group's newest minus the tolerance (ignored) */
+    uint64_t fired;   /* times a correlation condition held */
+};
+
+/* Where alerts raised by the engine go; the callee owns the alert. */
+typedef void (*mm_corr_emit_fn)(void *arg, struct mm_alert *a);
+
+/*
+ * live: absence is timed on receive time with the wall clock (the daemon);
+ * otherwise everything runs on event time (replay, tests).
+ */
+enum mm_err mm_corr_new(struct mm_corr **out, int live);
+void mm_corr_free(struct mm_corr *ce); /* accepts NULL */
+/*
+ * Bind to a ruleset (a reference is taken).  A table whose rule id and shape
+ * are still there is kept, the others are dropped.  mm_corr_feed() rebinds by
+ * itself when given another ruleset.
+ */
+enum mm_err mm_corr_bind(struct mm_corr *ce, struct mm_ruleset *rs);
+/*
+ * ev matched hits (from mm_ruleset_match on rs): update the correlations that
+ * use them; alerts of correlations whose condition holds go through al (its
+ * suppression) to emit.  Costs nothing for hits no correlation uses.
+ */
+void mm_corr_feed(struct mm_corr *ce, struct mm_ruleset *rs, const struct mm_event *ev,
+                  const struct mm_rule *const *hits, size_t nhits, struct mm_alerter *al,
+                  mm_corr_emit_fn emit, void *arg);
+/*
+ * Timers: absence alerts, and dropping groups whose window has passed.  Live:
+ * call about once a second with the wall clock; replay: with event time as
+ * it advances and once at the end of the input.
+ */
+void mm_corr_tick(struct mm_corr *ce, int64_t now_ns, struct mm_alerter *al, mm_corr_emit_fn emit,
+                  void *arg);
+void mm_corr_get_stats(const struct mm_corr *ce, struct mm_corr_stats *st);
+
+/*
+ * Persistence.  A record is one group of one rule: an opaque key and blob
+ * (versioned; host byte order).  rule_id NULL means "forget every saved
+ * record" (a full snapshot follows); blob NULL means "forget this record".
+ */
+struct mm_corr_record {
+    const char *rule_id;
+    const void *key;
+    size_t klen;
+    const void *blob;
+    size_t blen;
+    int64_t updated_ns; /* newest event time of the group */
+};
+typedef enum mm_err (*mm_corr_save_fn)(void *arg, const struct mm_corr_record *rec);
+/*
+ * Hand fn what changed since the last save (or everything when full, or when
+ * the engine needs it: after a restore, a rebind that dropped tables, or too
+ * many removals).  Records are borrowed for the call.
+ */
+enum mm_err mm_corr_save(struct mm_corr *ce, int full, mm_corr_save_fn fn, void *arg);
+/*
+ * Restore one saved record into the bound ruleset's tables; records of rules
+ * that are gone or changed shape are ignored (MM_ENOTFOUND).  now_ns: live
+ * absence counts silence from the restart, not from before it.
+ */
+enum mm_err mm_corr_restore(struct mm_corr *ce, const struct mm_corr_record *rec, int64_t now_ns);
 
 #endif

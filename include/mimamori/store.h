@@ -24,6 +24,7 @@
 
 struct mm_store;
 struct mm_store_writer;
+struct mm_state_batch;
 
 /* Counters the pipeline adds to per source (by peer address or file name). */
 struct mm_source_delta {
@@ -64,8 +65,39 @@ void mm_store_writer_put_sources(struct mm_store_writer *w, const struct mm_sour
 void mm_store_writer_put_counters(struct mm_store_writer *w, const struct mm_counters *c);
 /* Commit everything queued, stop the thread, close the store.  Accepts NULL. */
 void mm_store_writer_stop(struct mm_store_writer *w);
+/*
+ * Call fn(arg) on the writer thread, with the writer's lock held, after each
+ * commit that added outbox rows for smtp/webhook channels (the notify
+ * sender's kick: it must only set a flag).  fn NULL: nobody is told.
+ */
+void mm_store_writer_on_outbox(struct mm_store_writer *w, void (*fn)(void *), void *arg);
 /* Alerts committed so far (for tests and status). */
 uint64_t mm_store_writer_committed(struct mm_store_writer *w);
+/*
+ * Hand a batch of correlation state rows to the writer (takes ownership).
+ * Never blocks; the writer writes each batch in its own transaction, in the
+ * order given, after the alerts it took before it.
+ */
+void mm_store_writer_put_state(struct mm_store_writer *w, struct mm_state_batch *b);
+
+/* state.c - correlation state rows; key and blob are the engine's, opaque here */
+struct mm_state_batch;
+enum mm_err mm_state_batch_new(struct mm_state_batch **out);
+void mm_state_batch_free(struct mm_state_batch *b); /* accepts NULL */
+/*
+ * Add a row (copied).  rule_id NULL: delete every row first (a full snapshot
+ * follows); blob NULL: delete this row; else insert or replace it.
+ */
+enum mm_err mm_state_batch_add(struct mm_state_batch *b, const char *rule_id, const void *key,
+                               size_t klen, const void *blob, size_t blen, int64_t updated_ns);
+size_t mm_state_batch_rows(const struct mm_state_batch *b);
+/* Apply a batch in one transaction (the writer thread; tests). */
+enum mm_err mm_store_state_write(struct mm_store *st, const struct mm_state_batch *b);
+/* Call fn for every saved row (at start, before the writer runs); fn's error stops the walk. */
+typedef enum mm_err (*mm_store_state_fn)(void *arg, const char *rule_id, const void *key,
+                                         size_t klen, const void *blob, size_t blen,
+                                         int64_t updated_ns);
+enum mm_err mm_store_state_load(struct mm_store *st, mm_store_state_fn fn, void *arg);
 
 /* query.c - for the CLI */
 struct mm_alert_query {

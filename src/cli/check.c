@@ -86,7 +86,7 @@ int mm_cmd_check(int argc, char **argv)
     for (size_t i = 0; i < nextra && npaths < 128; i++) {
         paths[npaths++] = extra[i];
     }
-    if (mm_ruleset_load(&rs, paths, npaths, &d) != MM_OK) {
+    if (mm_ruleset_load_cfg(&rs, cfg, paths, npaths, &d) != MM_OK) {
         goto report;
     }
     struct mm_source_pin pins[64];

@@ -6,7 +6,9 @@
 #ifndef MIMAMORI_CLI_H
 #define MIMAMORI_CLI_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "mimamori/config.h"
 #include "mimamori/diag.h"
@@ -19,6 +21,15 @@ int mm_cmd_check(int argc, char **argv);
 int mm_cmd_replay(int argc, char **argv);
 /* alerts.c */
 int mm_cmd_alerts(int argc, char **argv);
+/* digest.c */
+int mm_cmd_digest(int argc, char **argv);
+/* status.c */
+int mm_cmd_status(int argc, char **argv);
+/* import.c */
+int mm_cmd_import(int argc, char **argv);
+
+/* notify.c */
+int mm_cmd_notify(int argc, char **argv);
 
 /* common.c */
 /* Load the config named by path (NULL = default) and print every error; NULL on failure. */
@@ -32,5 +43,40 @@ struct mm_config *mm_cli_load_config(const char *path);
 int mm_cli_parse_time(const char *s, const char *tzname, int64_t now_ns, int64_t *ns);
 int64_t mm_cli_now_ns(void);
 void mm_cli_usage(void);
+
+/* dbowner.c */
+/*
+ * Run by root on a database that belongs to another user (the daemon's):
+ * become that user, so that files SQLite makes beside it stay the daemon's.
+ * 0 when done or not needed, -1 (printed) on failure.
+ */
+int mm_cli_become_db_owner(const struct mm_config *cfg);
+
+/* format.c - terminal output: colour, relative times, aligned UTF-8 columns */
+struct mm_tz;
+/* Colour on fd: a terminal, NO_COLOR unset or empty, TERM not "dumb". */
+int mm_fmt_use_color(int fd);
+/* The SGR sequence for a severity; end it with MM_FMT_RESET. */
+const char *mm_fmt_sev_color(int sev);
+#define MM_FMT_RESET "\033[0m"
+#define MM_FMT_DIM "\033[2m"
+#define MM_FMT_BOLD "\033[1m"
+#define MM_FMT_WARN "\033[1;33m"
+/* Text from logs made safe for a terminal: valid UTF-8 kept, controls and bad bytes as \xNN. */
+const char *mm_fmt_escape(const char *s, char *dst, size_t cap);
+/* Terminal columns of UTF-8 text (East Asian wide characters take two). */
+size_t mm_fmt_width(const char *s);
+/* Print s in exactly width columns: padded, or cut with an ellipsis; right-aligned if right. */
+void mm_fmt_cell(FILE *f, const char *s, size_t width, int right);
+/* "just now", "42s ago", "3m ago", "2h ago", "5d ago" ("in 3m" for the future, "never" for 0). */
+void mm_fmt_ago(int64_t now_ns, int64_t t_ns, char *dst, size_t cap);
+/* A span: "45s", "12m", "3h 12m", "2d 4h". */
+void mm_fmt_span(int64_t ns, char *dst, size_t cap);
+/* "2026-11-21 10:00:03" in tz ("-" for 0). */
+void mm_fmt_time(const struct mm_tz *tz, int64_t ns, char *dst, size_t cap);
+/* "1,234,567" */
+void mm_fmt_count(uint64_t v, char *dst, size_t cap);
+/* "812 B", "12.3 MiB" */
+void mm_fmt_bytes(uint64_t v, char *dst, size_t cap);
 
 #endif

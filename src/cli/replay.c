@@ -36,6 +36,9 @@ struct replay {
     struct mm_parse_ctx *pctx;
     struct mm_ruleset *rules;
     struct mm_alerter *alerter;
+    struct mm_corr *corr; /* correlation on event time (absence too) */
+    int64_t corr_tick;    /* event time of the last timer run */
+    int oom;
     struct mm_event *ev;
     struct mm_buf out;
     size_t max_message;
@@ -69,6 +72,24 @@ static int keep_alert(struct replay *r, struct mm_alert *a)
     }
     r->alerts[r->nalerts++] = a;
     return 0;
+}
+
+/* ---- correlation: same engine as the daemon, timers on event time ---- */
+static void emit_alert(void *arg, struct mm_alert *a)
+{
+    struct replay *r = arg;
+    if (keep_alert(r, a) != 0) {
+        r->oom = 1;
+    }
+}
+
+/* Run the timers (absence, expiry) when event time has moved on by a second. */
+static void corr_time(struct replay *r, int64_t ts, int force)
+{
+    if (r->corr != NULL && (force || ts - r->corr_tick >= 1000000000LL)) {
+        r->corr_tick = ts;
+        mm_corr_tick(r->corr, ts, r->alerter, emit_alert, r);
+    }
 }
 
 static int replay_line(struct replay *r, const char *name, const char *line, size_t len,
@@ -106,7 +127,18 @@ static int replay_line(struct replay *r, const char *name, const char *line, siz
     if (nhits > 0) {
         r->matched++;
     }
+    if (r->corr != NULL) {
+        corr_time(r, ev->ts_ns, 0);
+        mm_corr_feed(r->corr, r->rules, ev, hits, nhits, r->alerter, emit_alert, r);
+        if (r->oom) {
+            log_warnx("out of memory keeping alerts");
+            return -1;
+        }
+    }
     for (size_t i = 0; i < nhits; i++) {
+        if (!mm_rule_alerts(hits[i])) {
+            continue; /* used by a correlation without generate: true */
+        }
         struct mm_alert *a = mm_alerter_fire(r->alerter, hits[i], ev);
         if (a == NULL || keep_alert(r, a) != 0) {
             log_warnx("out of memory keeping alerts");
@@ -297,7 +329,7 @@ int mm_cmd_replay(int argc, char **argv)
     if (nrulepaths > 0) {
         struct mm_diag d;
         mm_diag_init(&d);
-        enum mm_err rc = mm_ruleset_load(&r.rules, rulepaths, nrulepaths, &d);
+        enum mm_err rc = mm_ruleset_load_cfg(&r.rules, cfg, rulepaths, nrulepaths, &d);
         mm_diag_print(&d, stderr);
         mm_diag_free(&d);
         if (rc != MM_OK) {
@@ -306,6 +338,10 @@ int mm_cmd_replay(int argc, char **argv)
         }
     }
     if (mm_alerter_new(&r.alerter, 100000) != MM_OK) {
+        goto done;
+    }
+    if (r.rules != NULL && (mm_corr_new(&r.corr, 0) != MM_OK ||
+                            mm_corr_bind(r.corr, r.rules) != MM_OK)) {
         goto done;
     }
     r.ev = malloc(sizeof(*r.ev));
@@ -331,6 +367,10 @@ int mm_cmd_replay(int argc, char **argv)
             status = 1;
         }
         fclose(f);
+    }
+    /* the end of the input is as far as event time goes: silences up to the last line */
+    if (r.corr != NULL && r.last_ts != 0) {
+        corr_time(&r, r.last_ts, 1);
     }
     if (r.format == OUT_ALERTS) {
         for (size_t i = 0; i < r.nalerts; i++) {
@@ -360,6 +400,7 @@ done:
     free(r.alerts);
     mm_buf_free(&r.out);
     free(r.ev);
+    mm_corr_free(r.corr);
     mm_alerter_free(r.alerter);
     mm_ruleset_unref(r.rules);
     mm_parse_ctx_free(r.pctx);

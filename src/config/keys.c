@@ -540,6 +540,7 @@ static void set_rate(struct cfg_ctx *ctx, const struct cfg_key *k, const struct 
 static void set_strlist(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
                         void *base)
 {
+    char q[128];
     struct mm_strlist *l = (struct mm_strlist *)(void *)((char *)base + k->offset);
     const struct mm_ynode *const *items = n->type == MM_Y_SEQ ? (const struct mm_ynode *const *)n->kids
                                                               : &n;
@@ -557,7 +558,7 @@ static void set_strlist(struct cfg_ctx *ctx, const struct cfg_key *k, const stru
             }
             if (!ok) {
                 mm_cfg_error(ctx, items[i], "notify.headers: '%s' is not a 'Name: value' line",
-                             s);
+                             mm_cfg_quote(s, strlen(s), q, sizeof(q)));
                 continue;
             }
         }
@@ -1093,8 +1094,7 @@ static const struct cfg_key top_keys[] = {
     {.name = "user",
      .kind = CFG_STRING,
      .type = "user name",
-     .def = "mimamori",
-     .offset = TOP(user),
+     .offset = TOP(user), /* NULL when absent: "mimamori" if that account exists */
      .help = "started as root (not under systemd): run as this user after binding"},
     {.name = "rules",
      .kind = CFG_CUSTOM,

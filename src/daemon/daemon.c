@@ -13,6 +13,7 @@
 #include "mimamori/diag.h"
 #include "mimamori/ingest.h"
 #include "mimamori/log.h"
+#include "mimamori/notify.h"
 #include "mimamori/rules.h"
 #include "mimamori/store.h"
 #include "mimamori/tz.h"
@@ -23,7 +24,8 @@ static struct mm_ruleset *load_rules(const struct mm_config *cfg)
     struct mm_diag d;
     struct mm_ruleset *rs = NULL;
     mm_diag_init(&d);
-    enum mm_err rc = mm_ruleset_load(&rs, (const char *const *)cfg->rules, cfg->nrules, &d);
+    enum mm_err rc =
+        mm_ruleset_load_cfg(&rs, cfg, (const char *const *)cfg->rules, cfg->nrules, &d);
     for (size_t i = 0; i < d.n; i++) {
         log_warnx("%s", d.msgs[i]);
     }
@@ -106,6 +108,7 @@ int mm_daemon_run(struct mm_config *cfg)
     struct mm_tz *tz = NULL;
     struct mm_store *st = NULL;
     struct mm_store_writer *writer = NULL;
+    struct mm_notify_sender *sender = NULL;
     struct mm_msgq *q = NULL;
     struct mm_ingest *ing = NULL;
     struct mm_pipeline pipe;
@@ -152,6 +155,16 @@ int mm_daemon_run(struct mm_config *cfg)
         goto done;
     }
     st = NULL; /* owned by the writer now */
+    /* mail and webhook channels: the sender delivers what the writer commits (rows left
+     * pending by an earlier run included) */
+    rc = mm_notify_sender_start(&sender, cfg);
+    if (rc != MM_OK) {
+        log_warnx("cannot start the notify sender: %s", mm_strerror(rc));
+        goto done;
+    }
+    if (sender != NULL) {
+        mm_store_writer_on_outbox(writer, mm_notify_sender_kick, sender);
+    }
     rc = mm_msgq_new(&q, cfg->queue_bytes);
     if (rc != MM_OK) {
         log_warnx("cannot allocate the queue: %s", mm_strerror(rc));
@@ -238,6 +251,7 @@ done:
         log_info("stopped; %llu alerts committed in this run", (unsigned long long)n);
         meta_stopped(cfg);
     }
+    mm_notify_sender_stop(sender); /* after the writer: its last commit may kick the sender */
     mm_store_close(st);
     mm_ingest_free(ing);
     mm_msgq_free(q);

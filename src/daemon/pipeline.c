@@ -14,6 +14,10 @@
 #define PIPE_MAX_MATCH 64
 #define PIPE_MAX_SOURCES 1024
 #define PIPE_FLUSH_NS 1000000000LL
+/* ---- correlation (corr_*.c): timers and persistence ---- */
+#define PIPE_CORR_TICK_NS 1000000000LL  /* absence timers, window expiry */
+#define PIPE_CORR_SAVE_NS 60000000000LL /* changed groups to the database */
+#define PIPE_CORR_FULL_EVERY 60         /* every 60th save (hourly) is a full snapshot */
 
 /* Per-source counters since the last flush (open addressing on the peer text). */
 struct source_table {
@@ -27,6 +31,9 @@ struct worker {
     struct mm_pipeline *p;
     struct mm_parse_ctx *pctx;
     struct mm_alerter *alerter;
+    struct mm_corr *corr;     /* correlation engine: outlives rule reloads */
+    int64_t corr_tick, corr_save;
+    unsigned corr_nsaves;
     struct mm_event *ev;
     struct source_table src;
     /* cache of the last peer's text form: most batches come from one gateway */
@@ -138,7 +145,9 @@ static void flush_counters(struct worker *w)
     c.malformed = atomic_load(&p->malformed);
     c.matched = atomic_load(&p->matched);
     c.alerts = atomic_load(&p->alerts);
-    c.evicted = mm_alerter_evictions(w->alerter);
+    struct mm_corr_stats cs;
+    mm_corr_get_stats(w->corr, &cs);
+    c.evicted = mm_alerter_evictions(w->alerter) + cs.evicted;
     c.queue_depth = mm_msgq_depth(p->q);
     if (!p->import) {
         mm_store_writer_put_counters(p->writer, &c);
@@ -168,7 +177,99 @@ static void import_source(struct worker *w, struct mm_event *ev, const struct mm
     }
 }
 
-static void process(struct worker *w, const struct mm_ruleset *rs, const struct mm_msg *m)
+/* ---- correlation ---- */
+
+/* An alert raised by the correlation engine (or a base rule): to the writer. */
+static void emit_alert(void *arg, struct mm_alert *a)
+{
+    struct worker *w = arg;
+    if (!a->is_update) {
+        atomic_fetch_add_explicit(&w->p->alerts, 1, memory_order_relaxed);
+    }
+    mm_store_writer_put_alert(w->p->writer, a);
+}
+
+static enum mm_err save_record(void *arg, const struct mm_corr_record *rec)
+{
+    return mm_state_batch_add(arg, rec->rule_id, rec->key, rec->klen, rec->blob, rec->blen,
+                              rec->updated_ns);
+}
+
+/* Changed correlation groups (or all of them when full) to the writer. */
+static void corr_save(struct worker *w, int full)
+{
+    struct mm_state_batch *b = NULL;
+    if (mm_state_batch_new(&b) != MM_OK) {
+        return;
+    }
+    if (mm_corr_save(w->corr, full, save_record, b) != MM_OK) {
+        log_warnx("correlation state: out of memory preparing a save; retried later");
+        mm_state_batch_free(b);
+        return;
+    }
+    if (mm_state_batch_rows(b) == 0) {
+        mm_state_batch_free(b);
+        return;
+    }
+    mm_store_writer_put_state(w->p->writer, b);
+}
+
+static void corr_timers(struct worker *w, int64_t now)
+{
+    if (now - w->corr_tick >= PIPE_CORR_TICK_NS) {
+        w->corr_tick = now;
+        mm_corr_tick(w->corr, now, w->alerter, emit_alert, w);
+    }
+    if (now - w->corr_save >= PIPE_CORR_SAVE_NS) {
+        w->corr_save = now;
+        corr_save(w, ++w->corr_nsaves % PIPE_CORR_FULL_EVERY == 0);
+    }
+}
+
+struct restore_ctx {
+    struct mm_corr *corr;
+    int64_t now;
+    size_t ok, dropped;
+};
+
+static enum mm_err restore_row(void *arg, const char *rule_id, const void *key, size_t klen,
+                               const void *blob, size_t blen, int64_t updated_ns)
+{
+    struct restore_ctx *x = arg;
+    struct mm_corr_record rec = {rule_id, key, klen, blob, blen, updated_ns};
+    enum mm_err rc = mm_corr_restore(x->corr, &rec, x->now);
+    if (rc == MM_ENOMEM) {
+        return rc;
+    }
+    if (rc == MM_OK) {
+        x->ok++;
+    } else {
+        x->dropped++;
+    }
+    return MM_OK;
+}
+
+/* The correlation state saved by the previous run (a read-only connection of its own). */
+static void corr_restore(struct worker *w)
+{
+    struct mm_store *st = NULL;
+    if (w->p->cfg->database == NULL || mm_store_open(&st, w->p->cfg->database, 1) != MM_OK) {
+        return;
+    }
+    struct restore_ctx x = {w->corr, now_ns(), 0, 0};
+    if (mm_store_state_load(st, restore_row, &x) != MM_OK) {
+        log_warnx("correlation state: cannot read all of it; continuing with what was read");
+    }
+    mm_store_close(st);
+    if (x.ok + x.dropped > 0) {
+        log_info("correlation state restored: %zu groups (%zu of rules gone or changed dropped)",
+                 x.ok, x.dropped);
+    }
+}
+
+/* ---- end correlation ---- */
+
+static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg *m)
 {
     struct mm_pipeline *p = w->p;
     struct mm_event *ev = w->ev;
@@ -229,7 +330,12 @@ static void process(struct worker *w, const struct mm_ruleset *rs, const struct 
         return;
     }
     atomic_fetch_add_explicit(&p->matched, 1, memory_order_relaxed);
+    /* correlation: only the hits that correlation rules use cost anything */
+    mm_corr_feed(w->corr, rs, ev, hits, nhits, w->alerter, emit_alert, w);
     for (size_t i = 0; i < nhits; i++) {
+        if (!mm_rule_alerts(hits[i])) {
+            continue; /* Sigma: a rule used by correlations alerts only with generate: true */
+        }
         struct mm_alert *a = mm_alerter_fire(w->alerter, hits[i], ev);
         if (a == NULL) {
             log_warnx("out of memory raising an alert for rule %s", mm_rule_id(hits[i]));
@@ -266,11 +372,15 @@ static void *pipeline_main(void *arg)
             mm_ruleset_unref(rs);
             mm_msgq_release(p->q, n);
         }
-        if (now_ns() - w->last_flush >= PIPE_FLUSH_NS) {
+        int64_t now = now_ns();
+        corr_timers(w, now);
+        if (now - w->last_flush >= PIPE_FLUSH_NS) {
             flush_counters(w);
         }
     }
+    corr_save(w, 0); /* the last changes, committed by the writer before it stops */
     flush_counters(w);
+    mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
     mm_parse_ctx_free(w->pctx);
     free(w->src.slots);
@@ -310,7 +420,16 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     if (rc != MM_OK) {
         goto fail;
     }
+    rc = mm_corr_new(&w->corr, 1);
+    if (rc == MM_OK) {
+        rc = mm_corr_bind(w->corr, p->rules);
+    }
+    if (rc != MM_OK) {
+        goto fail;
+    }
+    corr_restore(w);
     w->last_flush = now_ns();
+    w->corr_tick = w->corr_save = w->last_flush;
     flush_alive(p);
     if (pthread_create(&p->thread, NULL, pipeline_main, w) != 0) {
         rc = MM_EIO;
@@ -319,6 +438,7 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     p->started = 1;
     return MM_OK;
 fail:
+    mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
     mm_parse_ctx_free(w->pctx);
     free(w->src.slots);

@@ -20,6 +20,8 @@
 
 #include "mimamori/log.h"
 
+#define MM_DEFAULT_USER "mimamori" /* the account the .deb creates */
+
 /* Set permitted and effective to `keep` (a mask of the first 32 capabilities), inheritable to 0. */
 static int caps_set(uint32_t keep)
 {
@@ -40,16 +42,26 @@ int mm_priv_drop_user(const char *user, int *dropped)
     if (geteuid() != 0) {
         return 0;
     }
-    if (user == NULL || strcmp(user, "root") == 0) {
+    int explicit = user != NULL;
+    if (!explicit) {
+        user = MM_DEFAULT_USER;
+    }
+    if (strcmp(user, "root") == 0) {
         log_warnx("running as root (`user: root`): set `user:` to an unprivileged account");
         return 0;
     }
     errno = 0;
     struct passwd *pw = getpwnam(user);
-    if (pw == NULL) {
-        log_warnx("started as root, but user '%s' does not exist: create it (useradd --system "
-                  "--no-create-home --shell /usr/sbin/nologin %s) or set `user:` in the config",
+    if (pw == NULL && !explicit) {
+        /* a checkout run by root: keep working, but say how to do better */
+        log_warnx("running as root: user '%s' does not exist (create it with useradd --system "
+                  "--no-create-home --shell /usr/sbin/nologin %s, or set `user:`)",
                   user, user);
+        return 0;
+    }
+    if (pw == NULL) {
+        log_warnx("started as root, but `user: %s` does not exist: create it or change `user:`",
+                  user);
         return -1;
     }
     if (pw->pw_uid == 0) {

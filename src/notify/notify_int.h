@@ -127,6 +127,8 @@ struct mm_notify_style {
     const char *channel;    /* channel name, for {{channel}} */
     const char *subject;    /* user templates, NULL = the defaults */
     const char *body;
+    const char *msg_subject; /* {{subject}} and {{text}}: the composed message (template webhooks) */
+    const char *msg_text;
 };
 
 /*
@@ -292,9 +294,9 @@ void mm_outbox_rows_free(struct mm_outbox_row *rows, size_t n);
 enum mm_err mm_outbox_set_batch(struct mm_outbox *o, const struct mm_outbox_row *rows, size_t n,
                                 int64_t batch_id, const char *key);
 /* Record one attempt's outcome for rows. */
-enum mm_err mm_outbox_record(struct mm_outbox *o, const struct mm_outbox_row *rows, size_t n,
-                             enum mm_send outcome, const char *key, const char *why,
-                             int64_t now_ns, int64_t next_try_ns);
+enum mm_err mm_outbox_record(struct mm_outbox *o, const char *channel,
+                             const struct mm_outbox_row *rows, size_t n, enum mm_send outcome,
+                             const char *key, const char *why, int64_t now_ns, int64_t next_try_ns);
 /* The last time a message of the channel was sent (wall ns), 0 if never. */
 int64_t mm_outbox_last_sent(struct mm_outbox *o, const char *channel);
 

@@ -287,6 +287,10 @@ static enum mm_err value_of(struct mm_buf *out, const char *name, const struct m
         }
         return rc;
     }
+    if (strcmp(name, "subject") == 0 || strcmp(name, "text") == 0) {
+        const char *v = name[0] == 's' ? st->msg_subject : st->msg_text;
+        return mm_buf_puts(out, v ? v : "");
+    }
     if (strcmp(name, "channel") == 0) {
         return mm_buf_puts(out, st->channel ? st->channel : "");
     }

@@ -31,6 +31,7 @@
 #define NS "sonicwall"
 
 /* The keys mapped to ECS fields; anything else is only an extra. */
+/* clang-format off */
 enum swkey {
     K_ID, K_SN, K_FW, K_PRI, K_M, K_MSG, K_SRC, K_DST, K_SRCV6, K_DSTV6, K_NATSRC, K_NATDST,
     K_NATSRCV6, K_NATDSTV6, K_SRCMAC, K_DSTMAC, K_PROTO, K_SENT, K_RCVD, K_SPKT, K_RPKT, K_CDUR,
@@ -38,6 +39,7 @@ enum swkey {
     K_SRCZONE, K_DSTZONE, K_NOTE, K_VPNPOLICY,
     K__COUNT
 };
+/* clang-format on */
 
 struct keymap {
     const char *name;
@@ -45,6 +47,7 @@ struct keymap {
     uint8_t key; /* enum swkey */
 };
 
+/* clang-format off */
 #define KM(s, k) {s, sizeof(s) - 1, k}
 static const struct keymap keymap[] = {
     KM("id", K_ID), KM("sn", K_SN), KM("fw", K_FW), KM("pri", K_PRI), KM("m", K_M),
@@ -60,15 +63,18 @@ static const struct keymap keymap[] = {
     KM("vpnpolicy", K_VPNPOLICY),
 };
 #undef KM
+/* clang-format on */
 
 /* --- event classes --- */
 
+/* clang-format off */
 enum swclass {
     C_NONE, C_OPEN, C_CLOSE, C_DROP, C_DENY, C_BLOCK, C_ALLOW, C_NAT, C_WEB_DENY, C_WEB_ALLOW,
     C_IPS_DETECT, C_IPS_PREVENT, C_ATTACK_DROP, C_SCAN, C_FLOOD, C_MALWARE_DETECT,
     C_MALWARE_BLOCK, C_LOGIN_OK, C_LOGIN_FAIL, C_LOGOUT, C_CONFIG,
     C__COUNT
 };
+/* clang-format on */
 
 struct classinfo {
     const char *category;
@@ -107,6 +113,7 @@ struct msgid {
     uint16_t id;
     uint8_t cls;
 };
+/* clang-format off */
 static const struct msgid msgid_class[] = {
     {98, C_OPEN}, {537, C_CLOSE}, {36, C_DROP}, {38, C_DROP}, {41, C_DROP}, {46, C_DROP},
     {173, C_DENY}, {175, C_DROP}, {523, C_DROP}, {590, C_DROP}, {1233, C_DROP}, {1257, C_DROP},
@@ -132,6 +139,7 @@ static const struct msgid msgid_class[] = {
     {440, C_CONFIG}, {441, C_CONFIG}, {442, C_CONFIG}, {856, C_CONFIG}, {857, C_CONFIG},
     {858, C_CONFIG},
 };
+/* clang-format on */
 
 /* msg= text rules, first match wins: both needles (ASCII case-insensitive) occur. */
 struct msgrule {
@@ -504,8 +512,8 @@ static void note_nat(struct mm_event *ev, struct mm_str note, const char *label,
 
 static int internal_zone(struct mm_str z)
 {
-    return ieq(z, "lan") || ieq(z, "dmz") || ieq(z, "trusted") || ieq(z, "wlan") ||
-           ieq(z, "vpn") || ieq(z, "sslvpn");
+    return ieq(z, "lan") || ieq(z, "dmz") || ieq(z, "trusted") || ieq(z, "wlan") || ieq(z, "vpn") ||
+           ieq(z, "sslvpn");
 }
 
 static int external_zone(struct mm_str z)
@@ -663,8 +671,8 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
 /* pri= is the syslog severity 0..7. */
 static const char *level_name(struct mm_str pri)
 {
-    static const char *const names[] = {"emergency", "alert", "critical", "error",
-                                        "warning", "notice", "info", "debug"};
+    static const char *const names[] = {"emergency", "alert",  "critical", "error",
+                                        "warning",   "notice", "info",     "debug"};
     if (pri.n == 1 && pri.p[0] >= '0' && pri.p[0] <= '7') {
         return names[pri.p[0] - '0'];
     }
@@ -674,8 +682,8 @@ static const char *level_name(struct mm_str pri)
 /* A user name worth keeping: not SonicOS's "Unknown (SSO failed)" placeholder. */
 static int real_user(struct mm_str u)
 {
-    return u.p != NULL && u.n > 0 && !(u.n >= 7 && ifind(u, "unknown") == 0) &&
-           !ieq(u, "none") && !ieq(u, "n/a");
+    return u.p != NULL && u.n > 0 && !(u.n >= 7 && ifind(u, "unknown") == 0) && !ieq(u, "none") &&
+           !ieq(u, "n/a");
 }
 
 /* url.original: scheme from the service when known, dstname, then arg (the path). */
@@ -755,8 +763,7 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v, struct mm_st
     set_num(ev, MM_F_DESTINATION_NAT_PORT, e.port);
     if (ev->f[MM_F_SOURCE_NAT_IP].p == NULL && icontains(v[K_MSG], "nat mapping")) {
         note_nat(ev, v[K_NOTE], "source:", MM_F_SOURCE_NAT_IP, MM_F_SOURCE_NAT_PORT);
-        note_nat(ev, v[K_NOTE], "destination:", MM_F_DESTINATION_NAT_IP,
-                 MM_F_DESTINATION_NAT_PORT);
+        note_nat(ev, v[K_NOTE], "destination:", MM_F_DESTINATION_NAT_IP, MM_F_DESTINATION_NAT_PORT);
     }
     set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
     set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);

@@ -17,6 +17,11 @@
  *
  * Alert ids are (wall-clock ms << 20) | counter, kept strictly increasing in
  * the process, so ids of different runs do not collide either.
+ *
+ * Correlation rules come in through mm_alerter_fire_corr(): the group values
+ * are given (aliases make them come from different fields per base rule), the
+ * evidence is the contributing events' lines, and the count is how many
+ * events contributed; a repeat within suppress adds to the same incident.
  */
 #include "rules_int.h"
 
@@ -162,15 +167,17 @@ static void table_remove(struct mm_alerter *al, struct group *g)
     al->n--;
 }
 
-static enum mm_err build_key(const struct mm_rule *r, const struct mm_event *ev, struct mm_buf *key,
-                             struct mm_buf *text, struct mm_buf *json)
+/* The group of r: vals when given (correlations), else r's group-by fields read from ev. */
+static enum mm_err build_key(const struct mm_rule *r, const struct mm_event *ev,
+                             const struct mm_str *vals, struct mm_buf *key, struct mm_buf *text,
+                             struct mm_buf *json)
 {
     enum mm_err rc = mm_buf_append(key, r->id, strlen(r->id) + 1);
     if (rc == MM_OK) {
         rc = mm_buf_putc(json, '{');
     }
     for (size_t i = 0; i < r->ngroup && rc == MM_OK; i++) {
-        struct mm_str v = mm_rules_fref_get(&r->group_refs[i], ev);
+        struct mm_str v = vals != NULL ? vals[i] : mm_rules_fref_get(&r->group_refs[i], ev);
         const char *p = v.p ? v.p : "";
         uint32_t n = v.p ? v.n : 0;
         rc = mm_buf_append(key, &n, sizeof(n));
@@ -229,8 +236,31 @@ static char *fields_json(const struct mm_event *ev)
     return s;
 }
 
+/* What a firing adds to an incident: the event's own line, or a correlation's. */
+struct contrib {
+    const struct mm_str *lines; /* NULL: ev->raw */
+    size_t nlines;
+    uint64_t count;
+    int64_t first_ns;
+};
+
+static enum mm_err add_lines(struct mm_alert *a, const struct mm_event *ev, const struct contrib *k)
+{
+    if (k->lines == NULL) {
+        return mm_alert_add_evidence(a, ev->raw ? ev->raw : "", ev->raw ? ev->rawlen : 0);
+    }
+    for (size_t i = 0; i < k->nlines; i++) {
+        enum mm_err rc = mm_alert_add_evidence(a, k->lines[i].p ? k->lines[i].p : "",
+                                               k->lines[i].p ? k->lines[i].n : 0);
+        if (rc != MM_OK) {
+            return rc;
+        }
+    }
+    return MM_OK;
+}
+
 static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event *ev,
-                                  struct mm_buf *text, struct mm_buf *json)
+                                  const struct contrib *k, struct mm_buf *text, struct mm_buf *json)
 {
     struct mm_alert *a = calloc(1, sizeof(*a));
     if (a == NULL) {
@@ -238,9 +268,9 @@ static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event
     }
     a->id = next_id();
     a->severity = r->severity;
-    a->count = 1;
+    a->count = k->count;
     a->ts_ns = ev->ts_ns;
-    a->first_seen_ns = ev->ts_ns;
+    a->first_seen_ns = k->first_ns < ev->ts_ns ? k->first_ns : ev->ts_ns;
     a->last_seen_ns = ev->ts_ns;
     a->recv_ns = ev->recv_ns;
     a->rule_id = strdup(r->id);
@@ -251,39 +281,39 @@ static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event
     a->fields_json = fields_json(ev);
     if (a->rule_id == NULL || a->rule_title == NULL || a->tags_json == NULL ||
         a->group_key == NULL || a->group_json == NULL || a->fields_json == NULL ||
-        mm_alert_add_evidence(a, ev->raw ? ev->raw : "", ev->raw ? ev->rawlen : 0) != MM_OK) {
+        add_lines(a, ev, k) != MM_OK) {
         mm_alert_free(a);
         return NULL;
     }
     return a;
 }
 
-static struct mm_alert *update(struct group *g, const struct mm_event *ev)
+static struct mm_alert *update(struct group *g, const struct mm_event *ev, const struct contrib *k)
 {
     struct mm_alert *a = g->alert;
     char *fj = fields_json(ev);
-    if (fj == NULL ||
-        mm_alert_add_evidence(a, ev->raw ? ev->raw : "", ev->raw ? ev->rawlen : 0) != MM_OK) {
+    if (fj == NULL || add_lines(a, ev, k) != MM_OK) {
         free(fj);
         return NULL;
     }
     free(a->fields_json);
     a->fields_json = fj;
     a->is_update = 1;
-    a->count++;
+    a->count += k->count;
     if (ev->ts_ns > a->last_seen_ns) {
         a->last_seen_ns = ev->ts_ns;
     }
-    if (ev->ts_ns < a->first_seen_ns) {
-        a->first_seen_ns = ev->ts_ns;
+    if (k->first_ns < a->first_seen_ns) {
+        a->first_seen_ns = k->first_ns;
     }
     a->ts_ns = a->last_seen_ns;
     a->recv_ns = ev->recv_ns;
     return mm_alert_dup(a);
 }
 
-struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
-                                 const struct mm_event *ev)
+static struct mm_alert *fire(struct mm_alerter *al, const struct mm_rule *r,
+                             const struct mm_event *ev, const struct mm_str *vals,
+                             const struct contrib *k)
 {
     struct mm_buf key, text, json;
     struct mm_alert *ret = NULL;
@@ -291,11 +321,11 @@ struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
     mm_buf_init(&key, 0);
     mm_buf_init(&text, 0);
     mm_buf_init(&json, 0);
-    if (build_key(r, ev, &key, &text, &json) != MM_OK) {
+    if (build_key(r, ev, vals, &key, &text, &json) != MM_OK) {
         goto out;
     }
     if (r->suppress_ns <= 0) {
-        ret = alert_new(r, ev, &text, &json);
+        ret = alert_new(r, ev, k, &text, &json);
         goto out;
     }
     uint64_t h = hash_bytes(key.p, key.len);
@@ -306,13 +336,13 @@ struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
         }
     }
     if (g != NULL && ev->ts_ns - g->alert->first_seen_ns < r->suppress_ns) {
-        ret = update(g, ev);
+        ret = update(g, ev, k);
         lru_unlink(al, g);
         lru_push(al, g);
         g = NULL;
         goto out;
     }
-    struct mm_alert *a = alert_new(r, ev, &text, &json);
+    struct mm_alert *a = alert_new(r, ev, k, &text, &json);
     if (a == NULL) {
         g = NULL;
         goto out;
@@ -362,4 +392,20 @@ out:
     mm_buf_free(&text);
     mm_buf_free(&json);
     return ret;
+}
+
+struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
+                                 const struct mm_event *ev)
+{
+    struct contrib k = {NULL, 0, 1, ev->ts_ns};
+    return fire(al, r, ev, NULL, &k);
+}
+
+struct mm_alert *mm_alerter_fire_corr(struct mm_alerter *al, const struct mm_rule *r,
+                                      const struct mm_event *ev, const struct mm_str *group,
+                                      const struct mm_str *lines, size_t nlines, uint64_t count,
+                                      int64_t first_ns)
+{
+    struct contrib k = {lines, nlines, count ? count : 1, first_ns};
+    return fire(al, r, ev, group, &k);
 }

@@ -16,6 +16,7 @@
  * is cached in the env: events of one second share the work.
  */
 #include "lists_int.h"
+#include "rules_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -262,4 +263,23 @@ struct mm_str mm_rules_time_get(struct rules_env *env, int vf, int64_t ts_ns)
         return none;
     }
     }
+}
+
+struct mm_str mm_rules_field_value(struct rules_env *env, const struct fref *f,
+                                   const struct mm_event *ev)
+{
+    switch (f->virt) {
+    case VF_NONE:
+        break;
+    case VF_GEO_SRC:
+        return mm_rules_geo_get(env, 0, ev);
+    case VF_GEO_DST:
+        return mm_rules_geo_get(env, 1, ev);
+    default:
+        if (env != NULL) {
+            return mm_rules_time_get(env, f->virt, ev->ts_ns);
+        }
+        break;
+    }
+    return mm_rules_fref_get(f, ev);
 }

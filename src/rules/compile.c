@@ -137,6 +137,8 @@ static int parse_mods(struct cctx *c, const struct mm_ynode *key, size_t bar, st
             op = OP_LTE;
         } else if (strcmp(name, "exists") == 0) {
             op = OP_EXISTS;
+        } else if (strcmp(name, "in_list") == 0) {
+            op = OP_IN_LIST; /* mimamori: a named list of the configuration (lists.c) */
         } else if (strcmp(name, "all") == 0) {
             m->flags |= MF_ALL;
         } else if (strcmp(name, "cased") == 0) {
@@ -176,6 +178,7 @@ static int parse_mods(struct cctx *c, const struct mm_ynode *key, size_t bar, st
                             : (op == OP_RE)      ? "re"
                             : (op == OP_CIDR)    ? "cidr"
                             : (op == OP_EXISTS)  ? "exists"
+                            : (op == OP_IN_LIST) ? "in_list"
                                                  : "gt/gte/lt/lte";
             }
         }
@@ -326,6 +329,20 @@ static int compile_value(struct cctx *c, const struct mods *m, int keyword,
         v->num = d;
         return 0;
     }
+    case OP_IN_LIST:
+        /* the name is bound to the configuration's list when the set is complete */
+        if (vn->len == 0 || memchr(vn->str, '\0', vn->len) != NULL) {
+            err_at(c, vn->line, vn->col, "'in_list' takes the name of a list");
+            return -1;
+        }
+        v->s = strdup(vn->str);
+        if (v->s == NULL) {
+            err_at(c, vn->line, vn->col, "out of memory");
+            return -1;
+        }
+        v->n = vn->len;
+        v->op = OP_IN_LIST;
+        return 0;
     case OP_CIDR:
         if (mm_cidr_parse(&v->cidr, vn->str, vn->len) != MM_OK) {
             err_at(c, vn->line, vn->col, "'%s' is not a CIDR prefix", vn->str);
@@ -406,6 +423,13 @@ static int compile_fcond(struct cctx *c, const struct mm_ynode *key, const struc
     }
     enum mm_err rc = keyword ? mm_rules_fref_init(&f->f, "message", 7)
                              : mm_rules_fref_init(&f->f, key->str, bar);
+    if (rc == MM_EINVAL) {
+        err_at(c, f->line, f->col,
+               "unknown calendar field '%.*s' (mimamori.time.hour, minute, weekday, date, "
+               "holiday, workday, business_hours)",
+               (int)bar, key->str);
+        return -1;
+    }
     if (rc != MM_OK) {
         return -1;
     }

@@ -160,8 +160,8 @@ static int value_key(const struct fcond *f, const struct cval *v, struct bkey *k
 static struct bset fcond_keys(const struct fcond *f)
 {
     struct bset b = {NULL, 0, 0, 0};
-    if (f->keyword) {
-        return b;
+    if (f->keyword || f->f.virt != 0) {
+        return b; /* pseudo-fields (calendar, GeoIP) are computed, not read: no key */
     }
     if (f->all) {
         /* any one value must hold: take the longest usable one */

@@ -27,6 +27,13 @@ size_t mm_ruleset_check_examples(const struct mm_ruleset *rs, struct mm_parse_ct
     int64_t now_ns = (int64_t)now.tv_sec * 1000000000LL + now.tv_nsec;
     for (size_t i = 0; i < rs->n; i++) {
         const struct mm_rule *r = rs->rules[i];
+        if (r->lists_undefined && r->nex > 0) {
+            /* its |in_list cannot match: the load warned; the examples would only repeat it */
+            mm_diag_warn(d, r->file, r->line, r->col,
+                         "examples of rule %s not run: it uses a list the configuration lacks",
+                         r->id);
+            continue;
+        }
         for (size_t e = 0; e < r->nex; e++) {
             const struct example *x = &r->ex[e];
             mm_event_reset(ev, x->line, x->len, now_ns);

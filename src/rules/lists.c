@@ -173,6 +173,9 @@ static int add_domain(struct rlist *l, const char *s, size_t n)
     if (is_local_name(s, n)) {
         return -1;
     }
+    if (flags != SS_SUBS && memchr(s, '.', n) == NULL) {
+        return -1; /* a bare label ("bad") is more likely prose than a domain; `.zip` is fine */
+    }
     return mm_strset_add(&l->str, s, n, flags) == MM_OK ? 0 : 1;
 }
 
@@ -198,6 +201,9 @@ static int domain_entry(struct rlist *l, const char *s, size_t n)
             i += ww;
         }
         return any ? 0 : -1;
+    }
+    if (w < n) {
+        return -1; /* words after a domain: not a list line we know */
     }
     return add_domain(l, s, w);
 }
@@ -426,11 +432,39 @@ int mm_rlist_has(const struct rlist *l, struct mm_str v, int *addr_state, struct
     }
 }
 
-/* Every `|in_list` value of the set: point it at its list, warn about undefined ones. */
+static unsigned geo_bits(const struct fref *f, size_t n)
+{
+    unsigned b = 0;
+    for (size_t i = 0; f != NULL && i < n; i++) {
+        b |= f[i].virt == VF_GEO_SRC ? 1u : f[i].virt == VF_GEO_DST ? 2u : 0u;
+    }
+    return b;
+}
+
+/*
+ * Every `|in_list` value of the set: point it at its list, warn about
+ * undefined ones.  Also note which GeoIP fields a group-by or a correlation
+ * reads, so they are looked up for every matched event.
+ */
 void mm_rules_lists_bind(struct mm_ruleset *rs, struct mm_diag *d)
 {
+    if (rs->env == NULL) {
+        return;
+    }
+    for (size_t i = 0; i < rs->ncorrs; i++) {
+        const struct mm_rule *cr = rs->corrs[i];
+        rs->env->geo_always |= geo_bits(cr->group_refs, cr->ngroup);
+        if (cr->corr != NULL) {
+            rs->env->geo_always |= geo_bits(&cr->corr->field, cr->corr->field.name != NULL);
+            for (size_t k = 0; k < cr->corr->nsteps; k++) {
+                rs->env->geo_always |=
+                    geo_bits(cr->corr->steps[k].group_refs, cr->corr->ngroup_refs);
+            }
+        }
+    }
     for (size_t i = 0; i < rs->n; i++) {
         struct mm_rule *r = rs->rules[i];
+        rs->env->geo_always |= geo_bits(r->group_refs, r->ngroup);
         for (size_t s = 0; s < r->nsels; s++) {
             for (size_t a = 0; a < r->sels[s].nalts; a++) {
                 for (size_t c = 0; c < r->sels[s].alts[a].nc; c++) {

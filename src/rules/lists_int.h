@@ -44,6 +44,9 @@ struct iprange {
 struct ipset {
     struct iprange *r; /* owned; sorted and merged after mm_ipset_finish() */
     size_t n, cap;
+    /* IPv4 index: ranges that can hold an address whose top 16 bits are k are
+     * r[v4idx[k] .. v4idx[k + 1]); cuts the search to a few cache lines */
+    uint32_t *v4idx;   /* 65537 entries (owned), NULL when empty */
 };
 
 enum mm_err mm_ipset_add(struct ipset *s, const struct mm_cidr *c);
@@ -121,6 +124,8 @@ struct rules_env {
     char geo_key[2][48];   /* GeoIP cache per side (source, destination): address text */
     char geo_cc[2][8];     /* its country code, "" = none */
     unsigned geo_used;     /* sides looked up since the last mm_rules_geo_begin() */
+    unsigned geo_always;   /* sides to look up for every matched event: a group-by or a
+                            * correlation reads them (set when binding) */
     int64_t next_check;    /* mm_ruleset_lists_changed(): next stat, ns */
     uint64_t *pending;     /* per file: the signature seen at the last check (owned) */
     uint64_t *reported;    /* per file: the signature last built or reported (owned) */
@@ -139,6 +144,10 @@ int mm_rlist_has(const struct rlist *l, struct mm_str v, int *addr_state, struct
 /* ---- calendar.c ---- */
 
 /* Pseudo-fields (struct fref.virt); 0 = an ordinary field. */
+struct fref;
+/* The value of a field for matching: pseudo-fields computed, others as mm_rules_fref_get(). */
+struct mm_str mm_rules_field_value(struct rules_env *env, const struct fref *f,
+                                   const struct mm_event *ev);
 enum vfield {
     VF_NONE = 0,
     VF_T_HOUR,      /* mimamori.time.hour: 0..23 */

@@ -95,12 +95,48 @@ enum mm_err mm_ipset_finish(struct ipset *s)
         s->r = shrunk;
         s->cap = s->n;
     }
+    if (s->n > UINT32_MAX - 1) {
+        return MM_EFULL;
+    }
+    free(s->v4idx);
+    s->v4idx = malloc(65537 * sizeof(*s->v4idx));
+    if (s->v4idx == NULL) {
+        return MM_ENOMEM;
+    }
+    /* bucket k = ::ffff:K.K.0.0 - ::ffff:K.K.255.255: first range whose hi reaches it,
+     * end = first range whose lo is past it (ranges are sorted and disjoint) */
+    uint8_t b[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0};
+    size_t i = 0;
+    for (uint32_t k = 0; k <= 65536; k++) {
+        if (k == 65536) {
+            memset(b + 12, 0xff, 4);
+            /* past the last bucket: the first range beyond ::ffff:255.255.255.255 */
+            while (i < s->n && memcmp(s->r[i].lo, b, 16) <= 0) {
+                i++;
+            }
+        } else {
+            b[12] = (uint8_t)(k >> 8);
+            b[13] = (uint8_t)k;
+            while (i < s->n && memcmp(s->r[i].hi, b, 16) < 0) {
+                i++;
+            }
+        }
+        s->v4idx[k] = (uint32_t)i;
+    }
     return MM_OK;
 }
+
+static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
 int mm_ipset_has(const struct ipset *s, const struct mm_addr *a)
 {
     size_t lo = 0, hi = s->n;
+    if (s->v4idx != NULL && memcmp(a->a, v4mapped, 12) == 0) {
+        uint32_t k = ((uint32_t)a->a[12] << 8) | a->a[13];
+        lo = s->v4idx[k];
+        hi = k + 1 < 65536 ? s->v4idx[k + 1] + 1 : s->v4idx[65536];
+        hi = hi > s->n ? s->n : hi;
+    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         const struct iprange *r = &s->r[mid];
@@ -117,6 +153,8 @@ int mm_ipset_has(const struct ipset *s, const struct mm_addr *a)
 
 void mm_ipset_free(struct ipset *s)
 {
+    free(s->v4idx);
+    s->v4idx = NULL;
     free(s->r);
     s->r = NULL;
     s->n = s->cap = 0;

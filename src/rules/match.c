@@ -19,6 +19,7 @@
  * ("vpn_gateway").  Either way group-by and later rules can read it.
  */
 #include "rules_int.h"
+#include "lists_int.h"
 
 #include <errno.h>
 #include <math.h>
@@ -144,6 +145,8 @@ static int val_match(const struct mm_ruleset *rs, const struct cval *c, struct m
         return glob(v.p, v.n, c->s, c->wild, c->n, c->cased);
     case OP_RE:
         return pcre2_match(c->re, (PCRE2_SPTR)v.p, v.n, 0, 0, rs->md, rs->mctx) >= 0;
+    case OP_IN_LIST:
+        return c->list != NULL && mm_rlist_has(c->list, v, &st->addr_state, &st->addr);
     case OP_CIDR:
         if (st->addr_state == 0) {
             st->addr_state = mm_addr_parse(&st->addr, v.p, v.n) == MM_OK ? 1 : -1;
@@ -167,7 +170,8 @@ static int val_match(const struct mm_ruleset *rs, const struct cval *c, struct m
     }
 }
 
-static struct mm_str fcond_value(const struct fcond *f, const struct mm_event *ev)
+static struct mm_str fcond_value(const struct mm_ruleset *rs, const struct fcond *f,
+                                 const struct mm_event *ev)
 {
     if (f->keyword) {
         struct mm_str m = ev->f[MM_F_MESSAGE];
@@ -177,13 +181,16 @@ static struct mm_str fcond_value(const struct fcond *f, const struct mm_event *e
         }
         return m;
     }
+    if (f->f.virt != VF_NONE) {
+        return mm_rules_field_value(rs->env, &f->f, ev); /* calendar, GeoIP */
+    }
     return mm_rules_fref_get(&f->f, ev);
 }
 
 static int fcond_match(const struct mm_ruleset *rs, const struct fcond *f,
                        const struct mm_event *ev)
 {
-    struct mm_str v = fcond_value(f, ev);
+    struct mm_str v = fcond_value(rs, f, ev);
     struct vstate st = {0, {{0}}, 0, 0};
     for (size_t i = 0; i < f->nv; i++) {
         int m = val_match(rs, &f->v[i], v, &st);
@@ -253,7 +260,7 @@ int mm_rules_eval(const struct mm_ruleset *rs, const struct mm_rule *r, const st
 static void add_captures_of(const struct mm_ruleset *rs, const struct fcond *f,
                             struct mm_event *ev)
 {
-    struct mm_str v = fcond_value(f, ev);
+    struct mm_str v = fcond_value(rs, f, ev);
     if (v.p == NULL) {
         return;
     }
@@ -323,6 +330,7 @@ size_t mm_ruleset_match(const struct mm_ruleset *rs, struct mm_event *ev,
                         const struct mm_rule **out, size_t max)
 {
     size_t k = 0;
+    mm_rules_geo_begin(rs->env);
     mm_rules_dispatch_candidates(rs, ev);
     for (size_t w = 0; w < rs->disp.nwords; w++) {
         uint64_t bits = rs->cand[w];
@@ -341,6 +349,8 @@ size_t mm_ruleset_match(const struct mm_ruleset *rs, struct mm_event *ev,
             }
         }
     }
+    /* countries a rule looked up, or that a group-by / correlation reads: into the event */
+    mm_rules_geo_enrich(rs->env, ev, k > 0 && rs->env != NULL ? rs->env->geo_always : 0);
     return k;
 }
 
@@ -348,6 +358,7 @@ size_t mm_rules_match_all(const struct mm_ruleset *rs, struct mm_event *ev,
                           const struct mm_rule **out, size_t max)
 {
     size_t k = 0;
+    mm_rules_geo_begin(rs->env);
     for (size_t i = 0; i < rs->n; i++) {
         const struct mm_rule *r = rs->rules[i];
         if (r->gate != SIZE_MAX && !mm_rules_gate_pass(rs, r->gate, ev)) {
@@ -363,5 +374,6 @@ size_t mm_rules_match_all(const struct mm_ruleset *rs, struct mm_event *ev,
             out[k++] = r;
         }
     }
+    mm_rules_geo_enrich(rs->env, ev, k > 0 && rs->env != NULL ? rs->env->geo_always : 0);
     return k;
 }

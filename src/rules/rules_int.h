@@ -142,7 +142,6 @@ struct mm_rule {
     size_t nuses;
     int silent;         /* referenced by a correlation and none says generate: true */
     int lists_undefined; /* an |in_list names a list the config lacks: examples skipped */
-    unsigned geo_group; /* group-by reads source (bit 0) / destination (bit 1) geo */
 };
 
 /* dispatch.c: (slot, kind, lowercased value) -> rules */
@@ -316,6 +315,17 @@ struct corr_alias {
 #define CORR_DEFAULT_MAX_VALUES 1024
 #define CORR_MAX_STEPS 16
 #define CORR_MAX_RING 10000 /* event_count / counted steps: thresholds up to this */
+
+/* alerter.c */
+/*
+ * A correlation fired: like mm_alerter_fire(), but the group values (one per
+ * group-by field of r), the evidence lines and the number of contributing
+ * events are given; first_ns is the event time of the first of them.
+ */
+struct mm_alert *mm_alerter_fire_corr(struct mm_alerter *al, const struct mm_rule *r,
+                                      const struct mm_event *ev, const struct mm_str *group,
+                                      const struct mm_str *lines, size_t nlines, uint64_t count,
+                                      int64_t first_ns);
 
 /* corr_load.c */
 /*

@@ -22,6 +22,8 @@ struct migration {
 
 static const struct migration steps[] = {
     {1, MIGRATE_V1},
+    {2, MIGRATE_V2_NOTIFY},
+    {3, MIGRATE_V3_CORR},
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))

@@ -84,6 +84,84 @@
     ") WITHOUT ROWID;"                                                                             \
     "INSERT INTO meta(key, value) VALUES ('created', strftime('%Y-%m-%dT%H:%M:%SZ', 'now'));"
 
+/*
+ * Version 2: delivery of smtp/webhook channels (src/notify/sender.c).
+ * delivery_key: the idempotency key the row went out with (Message-ID,
+ * Idempotency-Key); batch_id: the digest the row belongs to (the smallest
+ * outbox id of the digest; NULL = sent alone), so that a digest retried after
+ * a crash is the same digest with the same key; response: what the endpoint
+ * last answered, for `notify status`.
+ */
+#define MIGRATE_V2_NOTIFY                                                                          \
+    "ALTER TABLE outbox ADD COLUMN delivery_key TEXT;"                                             \
+    "ALTER TABLE outbox ADD COLUMN batch_id INTEGER;"                                              \
+    "ALTER TABLE outbox ADD COLUMN response TEXT;"                                                 \
+    "CREATE INDEX outbox_channel_state ON outbox(channel, state);"
+
+/*
+ * store/outbox.c: the notify sender's statements, on its own connection.
+ * ?1 channel ?2 limit: pending rows, a formed digest's rows first and
+ * together, then the others oldest first.
+ */
+#define SQL_SENDER_PENDING                                                                         \
+    "SELECT o.id, o.alert_id, coalesce(o.batch_id, 0), o.attempts, a.json"                         \
+    " FROM outbox o JOIN alerts a ON a.id = o.alert_id"                                            \
+    " WHERE o.channel = ?1 AND o.state = 'pending'"                                                \
+    " ORDER BY o.batch_id IS NULL, o.batch_id, o.id LIMIT ?2;"
+/* ?1 id ?2 batch_id ?3 key */
+#define SQL_SENDER_BATCH                                                                           \
+    "UPDATE outbox SET batch_id = ?2, delivery_key = ?3 WHERE id = ?1 AND state = 'pending';"
+/* ?1 id ?2 key ?3 response ?4 sent_ns */
+#define SQL_SENDER_SENT                                                                            \
+    "UPDATE outbox SET state = 'sent', attempts = attempts + 1, delivery_key = ?2,"                \
+    " response = ?3, last_error = NULL, sent_ns = ?4 WHERE id = ?1;"
+/* ?1 id ?2 key ?3 error ?4 next_try_ns */
+#define SQL_SENDER_RETRY                                                                           \
+    "UPDATE outbox SET attempts = attempts + 1, delivery_key = ?2, last_error = ?3,"               \
+    " response = ?3, next_try_ns = ?4 WHERE id = ?1;"
+/* ?1 id ?2 key ?3 error */
+#define SQL_SENDER_FAILED                                                                          \
+    "UPDATE outbox SET state = 'failed', attempts = attempts + 1, delivery_key = ?2,"              \
+    " last_error = ?3, response = ?3 WHERE id = ?1;"
+/* ?1 channel ?2 error ?3 next_try_ns: the channel is backing off; every pending row waits */
+#define SQL_SENDER_WAITING                                                                         \
+    "UPDATE outbox SET last_error = ?2, next_try_ns = ?3 WHERE channel = ?1 AND state = 'pending';"
+/* ?1 channel */
+#define SQL_SENDER_LAST_SENT                                                                       \
+    "SELECT coalesce(max(sent_ns), 0) FROM outbox WHERE channel = ?1 AND state = 'sent';"
+/* `notify status`: per channel and state; the latest error and next try of the pending */
+#define SQL_OUTBOX_STATUS                                                                          \
+    "SELECT channel, state, count(*), max(coalesce(sent_ns, 0)), max(next_try_ns),"                \
+    " (SELECT last_error FROM outbox i WHERE i.channel = o.channel AND i.state = o.state"          \
+    "   AND i.last_error IS NOT NULL ORDER BY i.id DESC LIMIT 1)"                                  \
+    " FROM outbox o GROUP BY channel, state ORDER BY channel, state;"
+
+/*
+ * Version 3: correlation state (src/store/state.c, docs/database.md).  One
+ * row per group of a correlation rule: the engine's key and blob are opaque
+ * here (versioned by the engine).  Written by the writer thread in its own
+ * transaction every minute (changed groups) and at shutdown; read once at
+ * start.
+ */
+#define MIGRATE_V3_CORR                                                                            \
+    "CREATE TABLE corr_state ("                                                                    \
+    "  rule_id    TEXT NOT NULL,"                                                                  \
+    "  key        BLOB NOT NULL,"                                                                  \
+    "  blob       BLOB NOT NULL,"                                                                  \
+    "  updated_ns INTEGER NOT NULL," /* newest event time of the group */                          \
+    "  PRIMARY KEY (rule_id, key)"                                                                 \
+    ") WITHOUT ROWID;"
+
+/* state.c: ?1 rule_id ?2 key ?3 blob ?4 updated_ns */
+#define SQL_CORR_UPSERT                                                                            \
+    "INSERT INTO corr_state(rule_id, key, blob, updated_ns) VALUES (?1, ?2, ?3, ?4)"               \
+    " ON CONFLICT(rule_id, key) DO UPDATE SET blob = excluded.blob,"                               \
+    " updated_ns = excluded.updated_ns;"
+/* ?1 rule_id ?2 key */
+#define SQL_CORR_DELETE "DELETE FROM corr_state WHERE rule_id = ?1 AND key = ?2;"
+#define SQL_CORR_CLEAR "DELETE FROM corr_state;"
+#define SQL_CORR_LOAD "SELECT rule_id, key, blob, updated_ns FROM corr_state;"
+
 /* ---- prepared statements (enum mm_store_stmt) ---- */
 
 /* writer.c */

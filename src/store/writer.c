@@ -35,6 +35,7 @@
 
 #define WRITER_QUEUE_CAP 65536  /* alerts waiting for the writer */
 #define WRITER_SOURCES_CAP 4096 /* source deltas waiting */
+#define WRITER_STATE_CAP 16     /* correlation state batches waiting (one a minute) */
 #define WRITER_BATCH_DEFAULT 1000
 #define WRITER_BATCH_MS_DEFAULT 50
 #define WRITER_RETRY_MAX_NS 5000000000LL
@@ -42,9 +43,11 @@
 #define WRITER_DELIVER_NS 250000000LL /* under a burst, deliver at least this often */
 
 struct writer_channel {
-    char *name;                  /* owned */
-    int min_severity;            /* outbox rows only for alerts at or above */
-    struct mm_notify_file *file; /* its deliverer, NULL for types delivered elsewhere */
+    char *name;                   /* owned */
+    int min_severity;             /* outbox rows only for alerts at or above */
+    struct mm_notify_route *route; /* rule/tag lists (owned), NULL = every alert */
+    struct mm_notify_file *file;  /* its deliverer, NULL for types delivered elsewhere */
+    int remote;                   /* smtp/webhook: delivered by the notify sender */
 };
 
 struct mm_store_writer {
@@ -64,8 +67,12 @@ struct mm_store_writer {
     size_t nsrc;
     struct mm_counters counters; /* the latest snapshot, if have_counters */
     int have_counters;
+    struct mm_state_batch *state[WRITER_STATE_CAP]; /* correlation state batches, in order */
+    size_t nstate;
     int64_t first_ns; /* monotonic arrival of the oldest uncommitted item */
     int stopping;
+    void (*outbox_fn)(void *); /* told after a commit added smtp/webhook rows */
+    void *outbox_arg;
 
     _Atomic uint64_t committed;
 
@@ -83,6 +90,7 @@ struct mm_store_writer {
     uint32_t *slots;                   /* coalescing hash: batch index + 1, 0 = empty */
     size_t nslots;                     /* a power of two >= 2 * batch_max */
     unsigned fail_streak;              /* failed commits in a row */
+    int remote_added;                  /* this batch added rows for the notify sender */
     int64_t delivered_ns;              /* monotonic time of the last delivery round */
 };
 
@@ -96,7 +104,7 @@ static struct timespec mono_deadline(int64_t ns)
 
 static size_t pending_items(const struct mm_store_writer *w)
 {
-    return w->n + w->nsrc + (size_t)w->have_counters;
+    return w->n + w->nsrc + (size_t)w->have_counters + w->nstate;
 }
 
 /* Called with mu held when an item was just queued. */
@@ -149,6 +157,26 @@ void mm_store_writer_put_counters(struct mm_store_writer *w, const struct mm_cou
     size_t before = pending_items(w);
     w->counters = *c;
     w->have_counters = 1;
+    queued(w, before);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void mm_store_writer_on_outbox(struct mm_store_writer *w, void (*fn)(void *), void *arg)
+{
+    pthread_mutex_lock(&w->mu);
+    w->outbox_fn = fn;
+    w->outbox_arg = arg;
+    pthread_mutex_unlock(&w->mu);
+}
+
+void mm_store_writer_put_state(struct mm_store_writer *w, struct mm_state_batch *b)
+{
+    pthread_mutex_lock(&w->mu);
+    while (w->nstate == WRITER_STATE_CAP) {
+        pthread_cond_wait(&w->space, &w->mu);
+    }
+    size_t before = pending_items(w);
+    w->state[w->nstate++] = b;
     queued(w, before);
     pthread_mutex_unlock(&w->mu);
 }
@@ -241,7 +269,7 @@ static enum mm_err write_alert(struct mm_store_writer *w, struct mm_alert *a, in
     }
     for (size_t i = 0; i < w->nchan; i++) {
         struct writer_channel *c = &w->chan[i];
-        if ((int)a->severity < c->min_severity) {
+        if ((int)a->severity < c->min_severity || !mm_notify_route_match(c->route, a)) {
             continue;
         }
         s = mm_store_stmt(st, MM_STMT_OUTBOX_ADD);
@@ -257,6 +285,7 @@ static enum mm_err write_alert(struct mm_store_writer *w, struct mm_alert *a, in
         if (c->file != NULL) {
             c->file->pending = 1;
         }
+        w->remote_added |= c->remote;
     }
     return MM_OK;
 }
@@ -443,14 +472,30 @@ static void *writer_main(void *arg)
         struct mm_counters counters = w->counters;
         int have_counters = w->have_counters;
         w->have_counters = 0;
+        struct mm_state_batch *state[WRITER_STATE_CAP];
+        size_t nstate = w->nstate;
+        memcpy(state, w->state, nstate * sizeof(*state));
+        w->nstate = 0;
         /* what is left arrived during the last commit: its batch window starts now */
         w->first_ns = now;
         pthread_cond_broadcast(&w->space);
         pthread_mutex_unlock(&w->mu);
 
         commit_taken(w, nalerts, nsrc, have_counters ? &counters : NULL);
+        for (size_t i = 0; i < nstate; i++) {
+            /* correlation state (state.c): its own transaction; a failure keeps the old rows */
+            if (mm_store_state_write(w->st, state[i]) != MM_OK) {
+                log_warnx("store: correlation state not saved (the hourly full snapshot "
+                          "rewrites it)");
+            }
+            mm_state_batch_free(state[i]);
+        }
 
         pthread_mutex_lock(&w->mu);
+        if (w->remote_added && w->outbox_fn != NULL) {
+            w->outbox_fn(w->outbox_arg); /* a kick: it only sets a flag */
+        }
+        w->remote_added = 0;
         /*
          * Deliver after the commit, unless the next batch is already full:
          * then at most every WRITER_DELIVER_NS, so that under a burst one
@@ -492,7 +537,14 @@ static enum mm_err setup_channels(struct mm_store_writer *w, const struct mm_con
             return MM_ENOMEM;
         }
         c->min_severity = nc->min_severity;
+        enum mm_err rrc;
+        c->route = mm_notify_route_new(nc, &rrc);
         w->nchan++;
+        if (rrc != MM_OK) {
+            return rrc;
+        }
+        c->remote = nc->type != NULL &&
+                    (strcmp(nc->type, "smtp") == 0 || strcmp(nc->type, "webhook") == 0);
         if (nc->type != NULL && strcmp(nc->type, "file") == 0) {
             if (nc->path == NULL) {
                 log_warnx("notify %s: file channel without a path; alerts stay pending", nc->name);
@@ -622,6 +674,7 @@ static void writer_free(struct mm_store_writer *w)
     }
     for (size_t i = 0; i < w->nchan; i++) {
         free(w->chan[i].name);
+        mm_notify_route_free(w->chan[i].route);
     }
     for (size_t i = 0; i < w->nfiles; i++) {
         mm_notify_file_release(&w->files[i]);
@@ -633,6 +686,9 @@ static void writer_free(struct mm_store_writer *w)
     free(w->src_batch);
     free(w->batch);
     free(w->slots);
+    for (size_t i = 0; i < w->nstate; i++) {
+        mm_state_batch_free(w->state[i]);
+    }
     mm_buf_free(&w->json);
     free(w);
 }

@@ -272,7 +272,7 @@ static void test_many_errors(void **state)
         FIX "bad_many.yaml:8:18: allowed_sources: expected a list, got a scalar",
         FIX "bad_many.yaml:11:15: sources: give either 'address' or 'hostname', not both",
         FIX "bad_many.yaml:12:5: sources: each source needs 'address' or 'hostname'",
-        FIX "bad_many.yaml:15:11: channel type 'smtp' is not supported in this version",
+        FIX "bad_many.yaml:14:5: notify: a smtp channel needs 'url'",
         FIX "bad_many.yaml:20:5: notify: a file channel needs 'path'",
         FIX "bad_many.yaml:20:11: notify: duplicate channel name 'log' (first at line 17)",
         FIX "bad_many.yaml:24:19: notify.min_severity: 'urgent' is not one of informational, "
@@ -562,10 +562,11 @@ static void test_notify(void **state)
     expect_one_error("notify:\n  - {name: a, type: file, path: x}\n"
                      "  - {name: a, type: file, path: y}\n",
                      "t.yaml:3:12: notify: duplicate channel name 'a' (first at line 2)");
-    expect_one_error("notify:\n  - name: w\n    type: webhook\n    url: http://x/\n",
-                     "t.yaml:3:11: channel type 'webhook' is not supported in this version");
+    expect_one_error("notify:\n  - name: w\n    type: webhook\n    url: ftp://x/\n",
+                     "t.yaml:4:10: notify.url: a webhook channel needs http:// or https://");
     expect_one_error("notify:\n  - {name: a, type: pager, path: x}\n",
-                     "t.yaml:2:21: notify.type: unknown channel type 'pager' (expected file)");
+                     "t.yaml:2:21: notify.type: unknown channel type 'pager' (expected smtp, "
+                     "webhook or file)");
     expect_one_error("notify:\n  - {name: a, path: x}\n", "t.yaml:2:5: notify: missing key 'type'");
     expect_one_error("notify:\n  - {name: a, type: file, path: }\n",
                      "t.yaml:2:5: notify: a file channel needs 'path'");
@@ -575,8 +576,61 @@ static void test_notify(void **state)
     expect_one_error("notify:\n  - {name: a, type: file, path: x, min_severity: 3}\n",
                      "t.yaml:2:50: notify.min_severity: '3' is not one of informational, low, "
                      "medium, high, critical");
-    expect_one_error("notify:\n  - {name: a, type: file, path: x, to: y}\n",
-                     "t.yaml:2:36: unknown key 'to'");
+    expect_one_error("notify:\n  - {name: a, type: file, path: x, too: y}\n",
+                     "t.yaml:2:36: unknown key 'too'");
+}
+
+/* smtp and webhook channels: every key converted, and the checks that need several keys */
+static void test_notify_remote(void **state)
+{
+    (void)state;
+    struct mm_config *c = expect_ok(
+        "notify:\n"
+        "  - name: mail\n    type: smtp\n    url: smtp://mail.example.jp:587\n"
+        "    starttls: optional\n    username: mm\n    password_file: pw\n"
+        "    from: mm@example.jp\n    to: [a@example.jp, b@example.jp]\n"
+        "    digest: 10m\n    locale: ja\n    html: true\n    quiet_hours: 22:00-07:00\n"
+        "    rate_limit: 10/1h\n    include_tags: [attack.*]\n    exclude_rules: noisy-*\n"
+        "  - name: chat\n    type: webhook\n    url: https://hooks.example/x\n"
+        "    format: slack\n    headers: ['X-A: 1']\n    tls_verify: false\n"
+        "    retry_max: 30s\n    secret_file: key\n");
+    const struct mm_notify_conf *m = &c->notify[0], *w = &c->notify[1];
+    assert_string_equal(m->type, "smtp");
+    assert_string_equal(m->starttls, "optional");
+    assert_string_equal(m->password_file, "/a/b/c/pw");
+    assert_int_equal(m->to.n, 2);
+    assert_string_equal(m->to.v[1], "b@example.jp");
+    assert_true(m->digest_ns == 600000000000LL);
+    assert_string_equal(m->locale, "ja");
+    assert_int_equal(m->html, 1);
+    assert_int_equal(m->quiet_start, 22 * 60);
+    assert_int_equal(m->quiet_end, 7 * 60);
+    assert_int_equal(m->rate_max, 10);
+    assert_true(m->rate_period_ns == 3600000000000LL);
+    assert_int_equal(m->include_tags.n, 1);
+    assert_string_equal(m->exclude_rules.v[0], "noisy-*");
+    assert_int_equal(m->tls_verify, 1);
+    assert_string_equal(w->format, "slack");
+    assert_int_equal(w->headers.n, 1);
+    assert_int_equal(w->tls_verify, 0);
+    assert_true(w->retry_max_ns == 30000000000LL);
+    assert_string_equal(w->secret_file, "/a/b/c/key");
+    assert_string_equal(w->locale, "en");
+    mm_config_free(c);
+    expect_one_error("notify:\n  - {name: m, type: smtp, url: \"smtp://x\", to: a@b}\n",
+                     "t.yaml:2:5: notify: a smtp channel needs 'from'");
+    expect_one_error("notify:\n  - {name: m, type: smtp, url: \"http://x\", from: a@b, to: a@b}\n",
+                     "t.yaml:2:32: notify.url: a smtp channel needs smtp://HOST[:PORT] or smtps://");
+    expect_one_error("notify:\n  - {name: w, type: webhook, url: \"http://x\", digest: 5x}\n",
+                     "t.yaml:2:55: notify.digest: '5x' is not a duration (e.g. 30s, 10m, 2h; at "
+                     "most 7d)");
+    expect_one_error("notify:\n  - {name: w, type: webhook, url: \"http://x\", format: chatwork}\n",
+                     "t.yaml:2:5: notify: a chatwork webhook needs 'token_file'");
+    expect_one_error("notify:\n  - {name: w, type: webhook, url: \"http://x\", quiet_hours: 7-9}\n",
+                     "t.yaml:2:60: notify.quiet_hours: '7-9' is not a time range like "
+                     "22:00-07:00 (local time)");
+    expect_one_error("notify:\n  - {name: w, type: webhook, url: \"http://x\", headers: [nocolon]}\n",
+                     "t.yaml:2:57: notify.headers: 'nocolon' is not a 'Name: value' line");
 }
 
 static void test_limits(void **state)
@@ -715,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_allowed_sources),
         cmocka_unit_test(test_sources),
         cmocka_unit_test(test_notify),
+        cmocka_unit_test(test_notify_remote),
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_limits_errors),
         cmocka_unit_test(test_shipped_config),

@@ -27,6 +27,23 @@ static void test_truncations(void **state)
     assert_int_equal(vc_prefixes(&mm_parser_cef, line, 54), 0);
 }
 
+/* \n and \r in an extension value become the control characters. */
+static void test_newline_escape(void **state)
+{
+    (void)state;
+    static const char line[] = "CEF:0|V|P|1|1|N|1|msg=one\\ntwo\\r \\\\ x dst=192.0.2.2";
+    size_t n = strlen(line);
+    char *b = malloc(n);
+    assert_non_null(b);
+    memcpy(b, line, n);
+    mm_event_reset(&vc_ev, b, n, 0);
+    assert_int_equal(mm_parser_cef.parse(&vc_ev, b, n), MM_PARSE_OK);
+    struct mm_str m = mm_event_find(&vc_ev, "cef.msg", 7);
+    assert_int_equal(m.n, 12);
+    assert_memory_equal(m.p, "one\ntwo\r \\ x", 12);
+    free(b);
+}
+
 /* A record with more pairs than the label table holds: extras are capped, no overflow. */
 static void test_many_pairs(void **state)
 {
@@ -50,6 +67,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_truncations),
+        cmocka_unit_test(test_newline_escape),
         cmocka_unit_test(test_many_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

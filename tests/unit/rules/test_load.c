@@ -80,8 +80,11 @@ static void test_bad_level(void **state)
 static void test_correlation(void **state)
 {
     (void)state;
+    /* correlation rules load (tests/unit/rules/test_corr_*.c); a broken one says where */
     expect_error("title: t\nid: a\nlevel: high\ncorrelation:\n  type: event_count\n",
-                 "t.yml:4:1: correlation rules are not supported yet");
+                 "t.yml:5:3: missing 'correlation.rules'");
+    expect_error(T_HEAD("a") "generate: true\ndetection:\n  s: {a: b}\n  condition: s\n",
+                 "t.yml:5:1: 'generate' is only for correlation rules");
 }
 
 static void test_unknown_key(void **state)

@@ -1,0 +1,59 @@
+/*
+ * notify.h - delivery of alerts to people: mail (SMTP) and chat/HTTP
+ * webhooks, from the durable outbox (docs/notifications.md).
+ *
+ * The store writer commits each new alert together with one outbox row per
+ * channel that wants it (routing: min_severity, rule and tag lists).  For
+ * smtp and webhook channels the sender thread (one, libcurl multi) reads the
+ * pending rows on its own database connection, sends each alert once per
+ * channel (or many as a digest), retries with back-off while the endpoint is
+ * down or busy, marks permanent refusals failed, and records every outcome in
+ * the row.  Pending rows survive any crash or restart: the row is the only
+ * queue.  The sender owns its channels, connection and transfers; the caller
+ * owns the config it was started with only for the duration of the call.
+ */
+#ifndef MIMAMORI_NOTIFY_H
+#define MIMAMORI_NOTIFY_H
+
+#include <stdint.h>
+
+#include "mimamori/config.h"
+#include "mimamori/err.h"
+
+struct mm_notify_sender;
+struct mm_store;
+
+/* sender.c */
+/*
+ * Start the sender thread for the smtp/webhook channels of cfg (*out stays
+ * NULL, MM_OK, when there are none).  Reads password/token/secret files now:
+ * an unreadable one is an error.  The database must exist (the writer
+ * created it).
+ */
+enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct mm_config *cfg);
+/* New outbox rows were committed: look now.  Any thread; accepts NULL. */
+void mm_notify_sender_kick(void *sender);
+/*
+ * Stop: no new transfer starts; transfers in flight get a few seconds to end,
+ * then are abandoned (their rows stay pending and go out after the next
+ * start, with the same idempotency key).  Accepts NULL.
+ */
+void mm_notify_sender_stop(struct mm_notify_sender *s);
+
+/* `mimamori notify test CHANNEL`: send a test message now, print the answer to out. */
+int mm_notify_test(const struct mm_config *cfg, const char *channel, void *out_file);
+
+/* store/outbox.c - `mimamori notify status` */
+struct mm_notify_state_count {
+    const char *channel;    /* borrowed, valid during the callback */
+    const char *state;      /* pending, sent, failed */
+    int64_t count;
+    int64_t last_sent_ns;   /* sent: the latest */
+    int64_t next_try_ns;    /* pending: the latest planned retry (wall clock), 0 = none */
+    const char *last_error; /* the latest error of rows in this state, NULL = none */
+};
+typedef int (*mm_notify_status_cb)(void *arg, const struct mm_notify_state_count *c);
+/* One call per (channel, state) with rows, by channel; fn returns non-zero to stop. */
+enum mm_err mm_notify_status(struct mm_store *st, mm_notify_status_cb fn, void *arg);
+
+#endif

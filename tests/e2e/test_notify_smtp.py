@@ -1,0 +1,116 @@
+"""Scenario: alerts by mail, in Japanese, over STARTTLS with AUTH.
+
+A real SMTP server (aiosmtpd) on 127.0.0.1 requires STARTTLS (a certificate
+made for this test, trusted through the channel's ca_file) and AUTH.  The
+channel has two recipients, locale ja and an HTML part.  A rule with a
+Japanese title fires on a line with Japanese text.  The mail must arrive
+once, over TLS, authenticated, to both recipients, with Date, From, To,
+Message-ID carrying the idempotency key, an RFC 2047 subject that decodes to
+the Japanese title, and a multipart/alternative body whose plain text and
+HTML hold the Japanese labels and the evidence line intact.  `notify test`
+must print the server's answer.  A wrong password is a permanent failure.
+"""
+import email
+import email.policy
+import os
+import re
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(__file__))
+from harness import Daemon, fail, passed, rfc3164, wait_for  # noqa: E402
+from notify_servers import Smtp, make_cert, rule  # noqa: E402
+
+TITLE = "SSH ログイン失敗の連続"
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="mimamori-smtp-")
+    cert, key = make_cert(tmp)
+    smtp = Smtp(cert, key, "mimamori", "pa55word")
+    try:
+        run(smtp, cert)
+    finally:
+        smtp.close()
+
+
+def run(smtp, cert):
+    extra = """  - name: mail
+    type: smtp
+    url: smtp://127.0.0.1:%d
+    starttls: required
+    ca_file: %s
+    username: mimamori
+    password_file: pw.txt
+    from: mimamori@example.jp
+    to: [owner@example.jp, "it@example.jp"]
+    locale: ja
+    html: true
+  - name: badauth
+    type: smtp
+    url: smtp://127.0.0.1:%d
+    ca_file: %s
+    username: mimamori
+    password_file: wrong.txt
+    from: mimamori@example.jp
+    to: owner@example.jp
+    include_rules: [nothing-matches-this]
+""" % (smtp.port, cert, smtp.port, cert)
+    d = Daemon(rules={"ja.yml": rule("e2e-mail-ja", TITLE, "Failed password", "high")},
+               extra_config=extra)
+    for name, pw in (("pw.txt", "pa55word\n"), ("wrong.txt", "nope\n")):
+        with open(os.path.join(d.dir, name), "w") as f:
+            f.write(pw)
+    with d:
+        line = rfc3164("Failed password for ユーザー太郎 from 203.0.113.9 port 4242 ssh2")
+        d.send_udp([line])
+        wait_for(lambda: smtp.messages, 20, "the mail")
+        wait_for(lambda: d.query("SELECT state FROM outbox WHERE channel = 'mail'") == [("sent",)],
+                 10, "the row to be marked sent")
+        m = smtp.messages[0]
+        if len(smtp.messages) != 1:
+            fail("%d mails for one alert" % len(smtp.messages))
+        if not m["tls"] or not m["auth"]:
+            fail("mail not sent over STARTTLS with AUTH: %r" % m)
+        if sorted(m["rcpt"]) != ["it@example.jp", "owner@example.jp"] or \
+                m["mail_from"] != "mimamori@example.jp":
+            fail("envelope: %r %r" % (m["mail_from"], m["rcpt"]))
+        raw = m["data"]
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")  # headers must be pure ASCII
+        if re.search(r"^Subject: =\?UTF-8\?B\?", head, re.M) is None:
+            fail("subject not RFC 2047 encoded:\n" + head)
+        for l in raw.split(b"\r\n"):
+            if len(l) > 998:
+                fail("line longer than RFC 5322 allows")
+        msg = email.message_from_bytes(raw, policy=email.policy.default)
+        if TITLE not in str(msg["Subject"]) or "【高】" not in str(msg["Subject"]):
+            fail("decoded subject %r" % str(msg["Subject"]))
+        aid = d.query("SELECT printf('%016x', id) FROM alerts")[0][0]
+        if msg["Message-ID"] != "<mm-%s-mail@mimamori>" % aid:
+            fail("Message-ID %r (alert %s)" % (msg["Message-ID"], aid))
+        if not msg["Date"] or "owner@example.jp" not in msg["To"] or "it@example.jp" not in msg["To"]:
+            fail("Date/To headers: %r %r" % (msg["Date"], msg["To"]))
+        if msg.get_content_type() != "multipart/alternative":
+            fail("content type %s" % msg.get_content_type())
+        text = msg.get_body(("plain",)).get_content()
+        html = msg.get_body(("html",)).get_content()
+        for want in ("重大度: 高", "発生場所", "ユーザー太郎", TITLE, "証拠となるログ"):
+            if want not in text:
+                fail("plain text lacks %r:\n%s" % (want, text))
+        if "ユーザー太郎" not in html:
+            fail("html lacks the evidence")
+
+        t = d.cli("notify", "test", "mail", "-c", d.config)
+        if "250" not in t.stdout or "delivered" not in t.stdout:
+            fail("notify test: %r" % t.stdout)
+        wait_for(lambda: len(smtp.messages) == 2, 10, "the test mail")
+        t = d.cli("notify", "test", "badauth", "-c", d.config, check=False)
+        if t.returncode != 1 or "535" not in t.stdout or "permanent" not in t.stdout:
+            fail("wrong password: %d %r" % (t.returncode, t.stdout))
+        if d.stop() != 0:
+            fail("exit status")
+    passed("mail: STARTTLS + AUTH, 2 recipients, RFC 2047 Japanese subject, MIME text+HTML")
+
+
+if __name__ == "__main__":
+    main()
