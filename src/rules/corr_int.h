@@ -33,7 +33,7 @@
 #define CORR_TS_NONE INT64_MIN
 
 struct cline {
-    char *p;            /* owned, cap bytes */
+    char *p; /* owned, cap bytes */
     uint32_t n, cap;
 };
 
@@ -45,35 +45,35 @@ struct vslot {
 
 /* Open addressing, linear probing, backward-shift deletion. */
 struct vset {
-    struct vslot *s;    /* owned, cap slots (a power of two), NULL until the first value */
+    struct vslot *s; /* owned, cap slots (a power of two), NULL until the first value */
     uint32_t cap, n;
 };
 
 struct cgroup {
-    struct cgroup *hnext;          /* hash chain */
-    struct cgroup *older, *newer;  /* LRU, by last update */
+    struct cgroup *hnext;         /* hash chain */
+    struct cgroup *older, *newer; /* LRU, by last update */
     uint64_t hash;
-    int64_t first_ns;   /* event time of the first contributing event since the last alert */
-    int64_t last_ns;    /* newest event time seen in the group */
-    int64_t seen_ns;    /* absence: when the group was last heard (receive time live) */
-    uint64_t nevents;   /* contributing events since the last alert */
-    uint8_t dirty;      /* changed since the last save */
-    uint8_t saved;      /* a row exists in the database (a removal must be saved) */
-    uint8_t fired;      /* absence: already reported silent */
+    int64_t first_ns; /* event time of the first contributing event since the last alert */
+    int64_t last_ns;  /* newest event time seen in the group */
+    int64_t seen_ns;  /* absence: when the group was last heard (receive time live) */
+    uint64_t nevents; /* contributing events since the last alert */
+    uint8_t dirty;    /* changed since the last save */
+    uint8_t saved;    /* a row exists in the database (a removal must be saved) */
+    uint8_t fired;    /* absence: already reported silent */
     uint8_t nfirst, nlast, lastpos; /* evidence slots in use; next latest slot */
-    struct cline ev[CORR_NEV]; /* [0, FIRST): first lines; [FIRST, NEV): ring of latest */
+    struct cline ev[CORR_NEV];      /* [0, FIRST): first lines; [FIRST, NEV): ring of latest */
     struct vset vs;
     uint32_t klen;
-    unsigned char *kd;  /* the kind's data, inside this allocation */
+    unsigned char *kd;   /* the kind's data, inside this allocation */
     unsigned char key[]; /* klen bytes: per group-by field (u32 length, bytes) */
 };
 
 struct ctable {
-    char *rule_id;      /* owned: tables are matched to rules by id on rebind */
+    char *rule_id; /* owned: tables are matched to rules by id on rebind */
     uint64_t shape;
     const struct mm_rule *rule; /* of the bound ruleset */
     struct cgroup **buckets;
-    size_t nbuckets;    /* a power of two */
+    size_t nbuckets; /* a power of two */
     size_t n;
     struct cgroup *oldest, *newest;
     size_t kd_size;
@@ -89,14 +89,14 @@ struct cdel {
 };
 
 struct mm_corr {
-    int live;           /* absence on receive time (daemon), else on event time (replay) */
+    int live; /* absence on receive time (daemon), else on event time (replay) */
     int64_t tolerance_ns;
     struct mm_ruleset *rs; /* bound (a reference is held) */
     struct ctable **tabs;  /* per rs->corrs index */
     size_t ntabs;
-    uint64_t seed;      /* group hash seed (not persisted: keys are rehashed on restore) */
-    int64_t hw_ns;      /* newest event time fed */
-    int full;           /* the next save must replace everything */
+    uint64_t seed; /* group hash seed (not persisted: keys are rehashed on restore) */
+    int64_t hw_ns; /* newest event time fed */
+    int full;      /* the next save must replace everything */
     struct cdel *dels;
     size_t ndels;
     unsigned char *kbuf; /* scratch for building a key */
@@ -112,7 +112,7 @@ struct corr_hit {
     const struct corr *co;
     struct cgroup *g;
     size_t step;
-    int64_t ts;         /* event time */
+    int64_t ts; /* event time */
     const struct mm_event *ev;
 };
 
@@ -123,7 +123,7 @@ struct corr_kind {
     /* 1 when the correlation fires on this event */
     int (*feed)(struct corr_hit *h);
     /* after an alert: forget the window (kd re-initialised by the caller unless keep_kd) */
-    int keep_values;    /* new_value: the value set is the memory, not a window */
+    int keep_values; /* new_value: the value set is the memory, not a window */
 };
 
 extern const struct corr_kind mm_corr_kind_count;    /* corr_count.c */

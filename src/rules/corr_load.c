@@ -377,8 +377,8 @@ static uint64_t shape_of(const struct mm_rule *r, const struct corr *co)
     return h ^ (h >> 29);
 }
 
-static const char *const corr_keys[] = {"type",      "rules",   "group-by", "timespan", "condition",
-                                        "field",     "aliases", "generate", "learning", NULL};
+static const char *const corr_keys[] = {"type",  "rules",   "group-by", "timespan", "condition",
+                                        "field", "aliases", "generate", "learning", NULL};
 
 size_t mm_corr_load(struct mm_rule *r, const struct mm_ynode *doc, const char *file,
                     struct mm_diag *d)
@@ -616,8 +616,7 @@ static void resolve_one(struct mm_ruleset *rs, struct mm_rule *r, struct mm_diag
             continue;
         }
         if (t == r) {
-            mm_diag_error(d, r->file, st->line, st->col, "correlation %s refers to itself",
-                          r->id);
+            mm_diag_error(d, r->file, st->line, st->col, "correlation %s refers to itself", r->id);
             continue;
         }
         st->rule = t;
@@ -644,8 +643,8 @@ static void resolve_one(struct mm_ruleset *rs, struct mm_rule *r, struct mm_diag
                                   "alias '%s' has no field for rule '%s'", al->name, st->ref);
                 }
             }
-            if (fname != NULL && mm_rules_fref_init(&st->group_refs[g], fname, strlen(fname)) !=
-                                     MM_OK) {
+            if (fname != NULL &&
+                mm_rules_fref_init(&st->group_refs[g], fname, strlen(fname)) != MM_OK) {
                 mm_diag_error(d, r->file, st->line, st->col, "out of memory");
             }
         }
@@ -685,8 +684,8 @@ void mm_corr_resolve(struct mm_ruleset *rs, struct mm_diag *d)
             }
             if (r->name != NULL && o->name != NULL && strcmp(o->name, r->name) == 0) {
                 mm_diag_error(d, r->file, r->line, r->col,
-                              "duplicate rule name '%s' (first used at %s:%d:%d)", r->name,
-                              o->file, o->line, o->col);
+                              "duplicate rule name '%s' (first used at %s:%d:%d)", r->name, o->file,
+                              o->line, o->col);
             }
         }
     }

@@ -32,9 +32,9 @@
 #define BLOB_VERSION 1u
 
 static const struct corr_kind *const kinds[] = {
-    [CORR_EVENT_COUNT] = &mm_corr_kind_count,   [CORR_VALUE_COUNT] = &mm_corr_kind_distinct,
-    [CORR_TEMPORAL] = &mm_corr_kind_temporal,   [CORR_TEMPORAL_ORDERED] = &mm_corr_kind_ordered,
-    [CORR_ABSENCE] = &mm_corr_kind_absence,     [CORR_NEW_VALUE] = &mm_corr_kind_newvalue,
+    [CORR_EVENT_COUNT] = &mm_corr_kind_count, [CORR_VALUE_COUNT] = &mm_corr_kind_distinct,
+    [CORR_TEMPORAL] = &mm_corr_kind_temporal, [CORR_TEMPORAL_ORDERED] = &mm_corr_kind_ordered,
+    [CORR_ABSENCE] = &mm_corr_kind_absence,   [CORR_NEW_VALUE] = &mm_corr_kind_newvalue,
 };
 
 const struct corr_kind *mm_corr_kind(enum corr_type t)
@@ -768,7 +768,8 @@ void mm_corr_tick(struct mm_corr *ce, int64_t now_ns, struct mm_alerter *al, mm_
         const struct corr *co = t->rule->corr;
         if (co->type == CORR_ABSENCE) {
             for (struct cgroup *g = t->oldest; g != NULL; g = g->newer) {
-                if (g->fired || g->seen_ns == CORR_TS_NONE || now_ns - g->seen_ns <= co->timespan_ns) {
+                if (g->fired || g->seen_ns == CORR_TS_NONE ||
+                    now_ns - g->seen_ns <= co->timespan_ns) {
                     continue;
                 }
                 g->fired = 1;
@@ -961,8 +962,8 @@ enum mm_err mm_corr_save(struct mm_corr *ce, int full, mm_corr_save_fn fn, void 
         rc = fn(arg, &all);
     } else {
         for (size_t i = 0; i < ce->ndels && rc == MM_OK; i++) {
-            struct mm_corr_record del = {ce->dels[i].rule_id, ce->dels[i].key, ce->dels[i].klen,
-                                         NULL, 0, 0};
+            struct mm_corr_record del = {
+                ce->dels[i].rule_id, ce->dels[i].key, ce->dels[i].klen, NULL, 0, 0};
             rc = fn(arg, &del);
         }
     }

@@ -4,7 +4,7 @@
 
 #include "rules_test.h"
 
-#define SEC(x) ((int64_t)(x) * 1000000000LL)
+#define SEC(x) ((int64_t)(x)*1000000000LL)
 #define T0 SEC(1800000000) /* an event-time origin */
 #define CT_MAX 512
 

@@ -3,7 +3,7 @@
 
 #define BRUTE(extra)                                                                               \
     CT_BASE "title: Brute force\nid: brute\nlevel: high\n" extra "correlation:\n"                  \
-            "  type: event_count\n  rules: [failed]\n  group-by: [source.ip]\n"                   \
+            "  type: event_count\n  rules: [failed]\n  group-by: [source.ip]\n"                    \
             "  timespan: 60s\n  condition: {gte: 5}\n"
 
 static void test_threshold_per_group(void **state)

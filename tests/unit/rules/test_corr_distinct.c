@@ -3,7 +3,7 @@
 
 #define SPRAY(span, n)                                                                             \
     CT_BASE "title: Password spray\nid: spray\nlevel: high\nsuppress: 1d\ncorrelation:\n"          \
-            "  type: value_count\n  rules: [failed]\n  group-by: [source.ip]\n"                   \
+            "  type: value_count\n  rules: [failed]\n  group-by: [source.ip]\n"                    \
             "  timespan: " span "\n  condition: {field: user.name, gte: " n "}\n"
 
 static void send_user(struct ct *t, int64_t ts, const char *ip, const char *user)

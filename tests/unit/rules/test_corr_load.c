@@ -26,13 +26,15 @@ static void test_errors(void **state)
                  "missing 'correlation.timespan'");
     expect_error(C("  type: event_count\n  rules: [nope]\n  timespan: 1m\n  condition: {gte: 3}\n"),
                  "no rule named 'nope'");
-    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {lt: 3}\n"),
-                 "needs a lower bound");
+    expect_error(
+        C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {lt: 3}\n"),
+        "needs a lower bound");
     expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n"
                    "  condition: {gt: 5, lt: 3}\n"),
                  "can never hold");
-    expect_error(C("  type: value_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 3}\n"),
-                 "needs 'field'");
+    expect_error(
+        C("  type: value_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 3}\n"),
+        "needs 'field'");
     expect_error(C("  type: temporal_ordered\n  rules: [{not: logout}, failed, accepted]\n"
                    "  timespan: 1m\n"),
                  "must stand between two steps");
@@ -45,8 +47,8 @@ static void test_errors(void **state)
     expect_error(C("  type: temporal\n  rules: [failed, accepted]\n  timespan: 1m\n"
                    "  bogus: 1\n"),
                  "unknown correlation key 'bogus'");
-    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 3}\n")
-                     "logsource: {product: x}\n",
+    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: "
+                   "3}\n") "logsource: {product: x}\n",
                  "a correlation rule has no top-level 'logsource'");
     /* a cycle through two correlations */
     expect_error(CT_BASE "title: a\nid: a\nname: ca\ncorrelation:\n  type: temporal\n"
@@ -54,9 +56,9 @@ static void test_errors(void **state)
                          "title: b\nid: b\nname: cb\ncorrelation:\n  type: temporal\n"
                          "  rules: [ca, failed]\n  timespan: 1m\n",
                  "lead back to it");
-    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 3}\n")
-                     "---\ntitle: dup\nid: c\nlevel: low\nlogsource: {product: x}\n"
-                     "detection:\n  s: [x]\n  condition: s\n",
+    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: "
+                   "3}\n") "---\ntitle: dup\nid: c\nlevel: low\nlogsource: {product: x}\n"
+                           "detection:\n  s: [x]\n  condition: s\n",
                  "duplicate rule id 'c'");
 }
 

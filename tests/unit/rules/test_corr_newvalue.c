@@ -3,7 +3,7 @@
 
 #define NEWIP(extra)                                                                               \
     CT_BASE "title: New address\nid: newip\nlevel: medium\n" extra "correlation:\n"                \
-            "  type: new_value\n  rules: [accepted]\n  group-by: [user.name]\n"                   \
+            "  type: new_value\n  rules: [accepted]\n  group-by: [user.name]\n"                    \
             "  field: source.ip\n"
 
 static void login(struct ct *t, int64_t ts, const char *user, const char *ip)

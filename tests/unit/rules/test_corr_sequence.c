@@ -3,11 +3,10 @@
 
 #define INTRUSION(steps)                                                                           \
     CT_BASE "title: Intrusion\nid: intr\nlevel: critical\ncorrelation:\n"                          \
-            "  type: temporal_ordered\n  rules:\n" steps "  group-by: [user.name]\n"              \
+            "  type: temporal_ordered\n  rules:\n" steps "  group-by: [user.name]\n"               \
             "  timespan: 30m\n"
 
-#define STEPS3                                                                                     \
-    "    - rule: failed\n      count: {gte: 3}\n    - accepted\n    - admin_created\n"
+#define STEPS3 "    - rule: failed\n      count: {gte: 3}\n    - accepted\n    - admin_created\n"
 
 static void test_ordered_with_count(void **state)
 {
@@ -124,9 +123,10 @@ static void test_aliases(void **state)
     (void)state;
     struct ct t;
     ct_init(&t,
-            CT_BASE "title: Alias\nid: al\nlevel: high\ncorrelation:\n  type: temporal_ordered\n"
-                    "  rules: [failed, accepted]\n  group-by: [peer]\n  timespan: 1m\n"
-                    "  aliases:\n    peer:\n      failed: source.ip\n      accepted: destination.ip\n",
+            CT_BASE
+            "title: Alias\nid: al\nlevel: high\ncorrelation:\n  type: temporal_ordered\n"
+            "  rules: [failed, accepted]\n  group-by: [peer]\n  timespan: 1m\n"
+            "  aliases:\n    peer:\n      failed: source.ip\n      accepted: destination.ip\n",
             0);
     ct_send(&t, T0, "failed", "source.ip=192.0.2.1 destination.ip=10.0.0.1");
     ct_send(&t, T0 + SEC(1), "accepted", "source.ip=10.0.0.1 destination.ip=192.0.2.9");

@@ -3,10 +3,10 @@
 
 #define SPRAY(extra, n)                                                                            \
     CT_BASE "title: Spray\nid: spray\nlevel: high\n" extra "correlation:\n"                        \
-            "  type: value_count\n  rules: [failed]\n  group-by: [source.ip]\n"                   \
-            "  timespan: 3d\n  condition: {field: user.name, gte: " n "}\n---\n"                  \
+            "  type: value_count\n  rules: [failed]\n  group-by: [source.ip]\n"                    \
+            "  timespan: 3d\n  condition: {field: user.name, gte: " n "}\n---\n"                   \
             "title: Seq\nid: seq\nlevel: high\ncorrelation:\n  type: temporal_ordered\n"           \
-            "  rules:\n    - rule: failed\n      count: {gte: 2}\n    - accepted\n"               \
+            "  rules:\n    - rule: failed\n      count: {gte: 2}\n    - accepted\n"                \
             "  group-by: [source.ip]\n  timespan: 1h\n"
 
 static void send_user(struct ct *t, int64_t ts, const char *ip, int user)
@@ -29,7 +29,7 @@ static void test_eviction_counted(void **state)
     struct mm_corr_stats st;
     mm_corr_get_stats(t.ce, &st);
     assert_int_equal(st.evicted, 1);
-    assert_int_equal(st.groups, 3 + 4); /* spray (max-groups 3) and seq (the default cap) */
+    assert_int_equal(st.groups, 3 + 4);         /* spray (max-groups 3) and seq (the default cap) */
     send_user(&t, T0 + SEC(5), "192.0.2.1", 3); /* its first two users were forgotten */
     assert_int_equal(ct_new(&t, "spray"), 0);
     ct_free(&t);
@@ -45,7 +45,7 @@ static void test_expiry_by_timer(void **state)
     ct_tick(&t, T0 + SEC(3 * 86400 - 100));
     struct mm_corr_stats st;
     mm_corr_get_stats(t.ce, &st);
-    assert_int_equal(st.groups, 2); /* seq's (1 h) are gone, spray's (3 d) stay */
+    assert_int_equal(st.groups, 2);        /* seq's (1 h) are gone, spray's (3 d) stay */
     ct_tick(&t, T0 + SEC(3 * 86400 + 61)); /* window + tolerance after 192.0.2.1 */
     mm_corr_get_stats(t.ce, &st);
     assert_int_equal(st.groups, 1); /* spray 192.0.2.2 stays */
