@@ -2,7 +2,7 @@
  * alert.h - an alert: a rule fired for a group of events.  One JSON shape
  * everywhere (replay, `alerts --format jsonl`, notifications):
  *
- *   {"@timestamp", "rule": {"id","title","tags"}, "severity", "count",
+ *   {"@timestamp", "rule": {"id","title","tags","description"}, "severity", "count",
  *    "first_seen", "last_seen", "group": {field: value}, "fields": {ECS
  *    fields of the event that raised it}, "evidence": [raw lines]}
  *
@@ -37,6 +37,7 @@ struct mm_alert {
     char *rule_id;
     char *rule_title;
     char *tags_json;           /* JSON array text, e.g. ["attack.t1110"] */
+    char *rule_description;    /* what to do, from the rule's description; may be NULL */
     enum mm_severity severity;
     uint64_t count;
     int64_t ts_ns;             /* @timestamp: when the alert was raised or last updated */

@@ -49,6 +49,7 @@ void mm_alert_free(struct mm_alert *a)
     free(a->rule_id);
     free(a->rule_title);
     free(a->tags_json);
+    free(a->rule_description);
     free(a->group_key);
     free(a->group_json);
     free(a->fields_json);
@@ -90,6 +91,7 @@ struct mm_alert *mm_alert_dup(const struct mm_alert *a)
     n->rule_id = dup_or_null(a->rule_id, &fail);
     n->rule_title = dup_or_null(a->rule_title, &fail);
     n->tags_json = dup_or_null(a->tags_json, &fail);
+    n->rule_description = dup_or_null(a->rule_description, &fail);
     n->group_key = dup_or_null(a->group_key, &fail);
     n->group_json = dup_or_null(a->group_json, &fail);
     n->fields_json = dup_or_null(a->fields_json, &fail);
@@ -154,12 +156,21 @@ enum mm_err mm_alert_to_json(const struct mm_alert *a, struct mm_buf *out)
         rc = mm_buf_json_str(out, title, strlen(title));
     }
     if (rc == MM_OK) {
+        rc = mm_buf_printf(out, ",\"tags\":%s", a->tags_json ? a->tags_json : "[]");
+    }
+    if (rc == MM_OK && a->rule_description != NULL) {
+        rc = mm_buf_puts(out, ",\"description\":");
+        if (rc == MM_OK) {
+            rc = mm_buf_json_str(out, a->rule_description, strlen(a->rule_description));
+        }
+    }
+    if (rc == MM_OK) {
         rc = mm_buf_printf(out,
-                           ",\"tags\":%s},\"severity\":\"%s\",\"count\":%" PRIu64
+                           "},\"severity\":\"%s\",\"count\":%" PRIu64
                            ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"group\":%s,\"fields\":%s"
                            ",\"evidence\":[",
-                           a->tags_json ? a->tags_json : "[]", mm_severity_name(a->severity),
-                           a->count, mm_time_format(a->first_seen_ns, first, sizeof(first)),
+                           mm_severity_name(a->severity), a->count,
+                           mm_time_format(a->first_seen_ns, first, sizeof(first)),
                            mm_time_format(a->last_seen_ns, last, sizeof(last)),
                            a->group_json ? a->group_json : "{}",
                            a->fields_json ? a->fields_json : "{}");

@@ -23,61 +23,12 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "cef"
 #define NS_LABEL "cef.label"
 #define CEF_MAX_PAIRS 128
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
-static int all_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (!is_digit(s.p[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int eq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int ieq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n != n) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char a = s.p[i], b = lit[i];
-        if (a >= 'A' && a <= 'Z') {
-            a = (char)(a + 32);
-        }
-        if (b >= 'A' && b <= 'Z') {
-            b = (char)(b + 32);
-        }
-        if (a != b) {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 /* "CEF:" then optional blanks then digits then '|': the offset of the version, or -1. */
 static long cef_start(const char *body, size_t len)
@@ -93,7 +44,7 @@ static long cef_start(const char *body, size_t len)
             q++;
         }
         const char *v = q;
-        while (q < end && is_digit(*q)) {
+        while (q < end && vu_is_digit(*q)) {
             q++;
         }
         if (q > v && q < end && *q == '|') {
@@ -122,7 +73,7 @@ static int count_pipes(const char *p, size_t n, int max)
 static int bare_record(const char *body, size_t len)
 {
     size_t i = 0;
-    while (i < len && i < 3 && is_digit(body[i])) {
+    while (i < len && i < 3 && vu_is_digit(body[i])) {
         i++;
     }
     return i > 0 && i < len && body[i] == '|' && count_pipes(body, len, 7) == 7;
@@ -203,7 +154,7 @@ static struct mm_str unescape_value(struct mm_event *ev, struct mm_str s)
 
 static int key_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || vu_is_digit(c) || c == '_' ||
            c == '.' || c == '-' || c == '[' || c == ']' || c == ':';
 }
 
@@ -256,14 +207,9 @@ enum ckey {
     K__COUNT
 };
 
-struct keymap {
-    const char *name;
-    uint8_t len;
-    uint8_t key;
-};
 
 #define KM(s, k) {s, sizeof(s) - 1, k}
-static const struct keymap keymap[] = {
+static const struct mm_keytab_entry keymap[] = {
     KM("src", K_SRC), KM("sourceAddress", K_SRC), KM("dst", K_DST),
     KM("destinationAddress", K_DST), KM("spt", K_SPT), KM("sourcePort", K_SPT),
     KM("dpt", K_DPT), KM("destinationPort", K_DPT), KM("smac", K_SMAC),
@@ -292,40 +238,16 @@ static const struct keymap keymap[] = {
 };
 #undef KM
 
+static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
+
 static int lookup(struct mm_str k)
 {
-    for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++) {
-        if (keymap[i].len == k.n && memcmp(keymap[i].name, k.p, k.n) == 0) {
-            return keymap[i].key;
-        }
-    }
-    return -1;
+    return mm_keytab_find(&keytab, k.p, k.n);
 }
 
 struct pair {
     struct mm_str k, v;
 };
-
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (s.p != NULL && s.n > 0) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (all_digits(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
 
 static void xadd(struct mm_event *ev, const char *name, struct mm_str v)
 {
@@ -334,48 +256,20 @@ static void xadd(struct mm_event *ev, const char *name, struct mm_str v)
     }
 }
 
-static const char *transport(struct mm_str s)
-{
-    static const char *const t[][2] = {
-        {"6", "tcp"},      {"17", "udp"},   {"1", "icmp"}, {"58", "ipv6-icmp"},
-        {"47", "gre"},     {"50", "esp"},   {"51", "ah"},  {"132", "sctp"},
-        {"TCP", "tcp"},    {"UDP", "udp"},  {"ICMP", "icmp"}, {"ICMPv6", "ipv6-icmp"},
-        {"GRE", "gre"},    {"ESP", "esp"},  {"AH", "ah"},  {"SCTP", "sctp"},
-    };
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-        if (ieq(s, t[i][0])) {
-            return t[i][1];
-        }
-    }
-    return NULL;
-}
-
 /* Header severity: 0-10, or ArcSight's words. */
 static void severity(struct mm_event *ev, struct mm_str s)
 {
-    if (all_digits(s) && s.n <= 2) {
+    if (vu_digits(s) && s.n <= 2) {
         mm_event_set(ev, MM_F_EVENT_SEVERITY, s.p, s.n);
-    } else if (ieq(s, "Low")) {
+    } else if (vu_ieq(s, "Low")) {
         mm_event_set_cstr(ev, MM_F_EVENT_SEVERITY, "3");
-    } else if (ieq(s, "Medium")) {
+    } else if (vu_ieq(s, "Medium")) {
         mm_event_set_cstr(ev, MM_F_EVENT_SEVERITY, "6");
-    } else if (ieq(s, "High")) {
+    } else if (vu_ieq(s, "High")) {
         mm_event_set_cstr(ev, MM_F_EVENT_SEVERITY, "8");
-    } else if (ieq(s, "Very-High") || ieq(s, "Very High")) {
+    } else if (vu_ieq(s, "Very-High") || vu_ieq(s, "Very High")) {
         mm_event_set_cstr(ev, MM_F_EVENT_SEVERITY, "10");
     }
-}
-
-static int icontains(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    for (uint32_t i = 0; s.p != NULL && i + n <= s.n; i++) {
-        struct mm_str w = {s.p + i, (uint32_t)n};
-        if (ieq(w, lit)) {
-            return 1;
-        }
-    }
-    return 0;
 }
 
 /* url.domain from "scheme://host[:port]/..." or "host/path" (Incapsula). */
@@ -411,7 +305,7 @@ static void url_domain(struct mm_event *ev, struct mm_str u)
 /* "1543270652000" (ms since the epoch) as the event time. */
 static void event_time(struct mm_event *ev, struct mm_str rt)
 {
-    if (!all_digits(rt) || rt.n < 12 || rt.n > 13) {
+    if (!vu_digits(rt) || rt.n < 12 || rt.n > 13) {
         return;
     }
     int64_t ms = 0;
@@ -439,15 +333,15 @@ static void custom_labels(struct mm_event *ev, const struct pair *pr, size_t np)
                 break;
             }
             (void)mm_event_add(ev, NS_LABEL, label.p, label.n, v.p, v.n);
-            if (ieq(label, "Rule Name") || ieq(label, "RuleName") || ieq(label, "Rule") ||
-                ieq(label, "Policy") || ieq(label, "Policy Name")) {
-                set(ev, MM_F_RULE_NAME, v);
-            } else if (ieq(label, "RuleID") || ieq(label, "Rule ID")) {
-                set(ev, MM_F_RULE_ID, v);
-            } else if (ieq(label, "Source IPv6 Address")) {
-                set_ip(ev, MM_F_SOURCE_IP, v);
-            } else if (ieq(label, "Destination IPv6 Address")) {
-                set_ip(ev, MM_F_DESTINATION_IP, v);
+            if (vu_ieq(label, "Rule Name") || vu_ieq(label, "RuleName") || vu_ieq(label, "Rule") ||
+                vu_ieq(label, "Policy") || vu_ieq(label, "Policy Name")) {
+                vu_set(ev, MM_F_RULE_NAME, v);
+            } else if (vu_ieq(label, "RuleID") || vu_ieq(label, "Rule ID")) {
+                vu_set(ev, MM_F_RULE_ID, v);
+            } else if (vu_ieq(label, "Source IPv6 Address")) {
+                vu_set_ip(ev, MM_F_SOURCE_IP, v);
+            } else if (vu_ieq(label, "Destination IPv6 Address")) {
+                vu_set_ip(ev, MM_F_DESTINATION_IP, v);
             }
             break;
         }
@@ -456,85 +350,85 @@ static void custom_labels(struct mm_event *ev, const struct pair *pr, size_t np)
 
 static void map_fields(struct mm_event *ev, const struct mm_str *v)
 {
-    set_ip(ev, MM_F_SOURCE_IP, v[K_SRC]);
-    set_ip(ev, MM_F_DESTINATION_IP, v[K_DST]);
-    set_num(ev, MM_F_SOURCE_PORT, v[K_SPT]);
-    set_num(ev, MM_F_DESTINATION_PORT, v[K_DPT]);
-    set(ev, MM_F_SOURCE_MAC, v[K_SMAC]);
-    set(ev, MM_F_DESTINATION_MAC, v[K_DMAC]);
+    vu_set_ip(ev, MM_F_SOURCE_IP, v[K_SRC]);
+    vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_DST]);
+    vu_set_num(ev, MM_F_SOURCE_PORT, v[K_SPT]);
+    vu_set_num(ev, MM_F_DESTINATION_PORT, v[K_DPT]);
+    vu_set(ev, MM_F_SOURCE_MAC, v[K_SMAC]);
+    vu_set(ev, MM_F_DESTINATION_MAC, v[K_DMAC]);
     xadd(ev, "source.domain", v[K_SHOST]);
     xadd(ev, "destination.domain", v[K_DHOST]);
-    set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_SNATIP]);
-    set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_SNATPORT]);
-    set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_DNATIP]);
-    set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_DNATPORT]);
+    vu_set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_SNATIP]);
+    vu_set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_SNATPORT]);
+    vu_set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_DNATIP]);
+    vu_set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_DNATPORT]);
     if (v[K_SUSER].n > 0) {
-        set(ev, MM_F_USER_NAME, v[K_SUSER]);
-        set(ev, MM_F_USER_TARGET_NAME, v[K_DUSER]);
-        set(ev, MM_F_USER_DOMAIN, v[K_SNTDOM]);
+        vu_set(ev, MM_F_USER_NAME, v[K_SUSER]);
+        vu_set(ev, MM_F_USER_TARGET_NAME, v[K_DUSER]);
+        vu_set(ev, MM_F_USER_DOMAIN, v[K_SNTDOM]);
     } else {
-        set(ev, MM_F_USER_NAME, v[K_DUSER]);
-        set(ev, MM_F_USER_DOMAIN, v[K_DNTDOM]);
+        vu_set(ev, MM_F_USER_NAME, v[K_DUSER]);
+        vu_set(ev, MM_F_USER_DOMAIN, v[K_DNTDOM]);
     }
     xadd(ev, "source.user.name", v[K_SUSER]);
     xadd(ev, "destination.user.name", v[K_DUSER]);
-    set(ev, MM_F_EVENT_ACTION, v[K_ACT]);
-    const char *t = transport(v[K_PROTO]);
+    vu_set(ev, MM_F_EVENT_ACTION, v[K_ACT]);
+    const char *t = vu_transport(v[K_PROTO]);
     if (t != NULL) {
         mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, t);
     }
-    set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
-    set(ev, MM_F_NETWORK_PROTOCOL, v[K_APP]);
-    set(ev, MM_F_URL_ORIGINAL, v[K_REQUEST]);
+    vu_set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
+    vu_set(ev, MM_F_NETWORK_PROTOCOL, v[K_APP]);
+    vu_set(ev, MM_F_URL_ORIGINAL, v[K_REQUEST]);
     if (v[K_REQUEST].n > 0) {
         url_domain(ev, v[K_REQUEST]);
     }
-    set(ev, MM_F_HTTP_METHOD, v[K_METHOD]);
-    set(ev, MM_F_USER_AGENT, v[K_UA]);
-    set(ev, MM_F_OBSERVER_SERIAL, v[K_EXTID]);
-    set(ev, MM_F_OBSERVER_NAME, v[K_DVCHOST]);
-    if (is_ip(v[K_DVC])) {
+    vu_set(ev, MM_F_HTTP_METHOD, v[K_METHOD]);
+    vu_set(ev, MM_F_USER_AGENT, v[K_UA]);
+    vu_set(ev, MM_F_OBSERVER_SERIAL, v[K_EXTID]);
+    vu_set(ev, MM_F_OBSERVER_NAME, v[K_DVCHOST]);
+    if (vu_ip(v[K_DVC])) {
         xadd(ev, "observer.ip", v[K_DVC]);
     }
-    set_num(ev, MM_F_SOURCE_BYTES, v[K_IN]);
-    set_num(ev, MM_F_DESTINATION_BYTES, v[K_OUT]);
-    set(ev, MM_F_RULE_CATEGORY, v[K_CAT]);
-    set(ev, MM_F_OBSERVER_INGRESS_IF, v[K_INIF]);
-    set(ev, MM_F_OBSERVER_EGRESS_IF, v[K_OUTIF]);
-    if (eq(v[K_DIRECTION], "0")) {
+    vu_set_num(ev, MM_F_SOURCE_BYTES, v[K_IN]);
+    vu_set_num(ev, MM_F_DESTINATION_BYTES, v[K_OUT]);
+    vu_set(ev, MM_F_RULE_CATEGORY, v[K_CAT]);
+    vu_set(ev, MM_F_OBSERVER_INGRESS_IF, v[K_INIF]);
+    vu_set(ev, MM_F_OBSERVER_EGRESS_IF, v[K_OUTIF]);
+    if (vu_eq(v[K_DIRECTION], "0")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
-    } else if (eq(v[K_DIRECTION], "1")) {
+    } else if (vu_eq(v[K_DIRECTION], "1")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
     }
-    set(ev, MM_F_FILE_NAME, v[K_FNAME]);
+    vu_set(ev, MM_F_FILE_NAME, v[K_FNAME]);
     xadd(ev, "file.path", v[K_FILEPATH]);
     if (v[K_FILEHASH].n == 64) {
-        set(ev, MM_F_FILE_HASH_SHA256, v[K_FILEHASH]);
+        vu_set(ev, MM_F_FILE_HASH_SHA256, v[K_FILEHASH]);
     }
     /* Check Point's IPv6 addresses ride in c6a2 / c6a3 */
     if (ev->f[MM_F_SOURCE_IP].p == NULL) {
-        set_ip(ev, MM_F_SOURCE_IP, v[K_C6A2]);
+        vu_set_ip(ev, MM_F_SOURCE_IP, v[K_C6A2]);
     }
     if (ev->f[MM_F_DESTINATION_IP].p == NULL) {
-        set_ip(ev, MM_F_DESTINATION_IP, v[K_C6A3]);
+        vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_C6A3]);
     }
     event_time(ev, v[K_RT]);
 
     /* outcome: the key, else the action word */
     struct mm_str oc = v[K_OUTCOME], act = v[K_ACT];
-    if (ieq(oc, "success") || ieq(oc, "succeeded") || ieq(oc, "/Success")) {
+    if (vu_ieq(oc, "success") || vu_ieq(oc, "succeeded") || vu_ieq(oc, "/Success")) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
-    } else if (ieq(oc, "failure") || ieq(oc, "failed") || ieq(oc, "/Failure")) {
+    } else if (vu_ieq(oc, "failure") || vu_ieq(oc, "failed") || vu_ieq(oc, "/Failure")) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
     }
-    if (icontains(act, "block") || icontains(act, "deny") || icontains(act, "denied") ||
-        icontains(act, "drop") || icontains(act, "reject") || icontains(act, "refuse") ||
-        icontains(act, "discard") || icontains(act, "prevent")) {
-        if (!icontains(act, "not block")) {
+    if (vu_icontains(act, "block") || vu_icontains(act, "deny") || vu_icontains(act, "denied") ||
+        vu_icontains(act, "drop") || vu_icontains(act, "reject") || vu_icontains(act, "refuse") ||
+        vu_icontains(act, "discard") || vu_icontains(act, "prevent")) {
+        if (!vu_icontains(act, "not block")) {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "denied");
         }
-    } else if (icontains(act, "allow") || icontains(act, "accept") ||
-               icontains(act, "permit") || icontains(act, "pass")) {
+    } else if (vu_icontains(act, "allow") || vu_icontains(act, "accept") ||
+               vu_icontains(act, "permit") || vu_icontains(act, "pass")) {
         mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "allowed");
     }
 }
@@ -586,19 +480,19 @@ static enum mm_parse_rc cef_parse(struct mm_event *ev, const char *body, size_t 
         (void)mm_event_add(ev, NS, hname[i], strlen(hname[i]), h[i].p, h[i].n);
     }
     if (nh >= 2) {
-        set(ev, MM_F_OBSERVER_VENDOR, h[1]);
+        vu_set(ev, MM_F_OBSERVER_VENDOR, h[1]);
     }
     if (nh >= 3) {
-        set(ev, MM_F_OBSERVER_PRODUCT, h[2]);
+        vu_set(ev, MM_F_OBSERVER_PRODUCT, h[2]);
     }
     if (nh >= 4) {
         xadd(ev, "observer.version", h[3]);
     }
     if (nh >= 5) {
-        set(ev, MM_F_EVENT_CODE, h[4]);
+        vu_set(ev, MM_F_EVENT_CODE, h[4]);
     }
     if (nh >= 6) {
-        set(ev, MM_F_EVENT_REASON, h[5]);
+        vu_set(ev, MM_F_EVENT_REASON, h[5]);
     }
     if (nh < 7) {
         return MM_PARSE_MALFORMED;

@@ -17,6 +17,7 @@
 
 #include "mimamori/net.h"
 #include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "fortinet"
 
@@ -65,99 +66,10 @@ static const struct mm_keytab_entry keymap[] = {
 };
 #undef KM
 
-static int eq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int ieq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n != n) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char c = s.p[i];
-        if (c >= 'A' && c <= 'Z') {
-            c = (char)(c - 'A' + 'a');
-        }
-        if (c != lit[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* s contains lit (ASCII case-insensitive). */
-static int icontains(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n < n) {
-        return 0;
-    }
-    for (size_t i = 0; i + n <= s.n; i++) {
-        size_t j = 0;
-        for (; j < n; j++) {
-            char c = s.p[i + j];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char)(c - 'A' + 'a');
-            }
-            if (c != lit[j]) {
-                break;
-            }
-        }
-        if (j == n) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static int is_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
 /* A meaningful value: present, not empty, not FortiOS's "N/A" placeholder. */
 static int has(struct mm_str s)
 {
-    return s.p != NULL && s.n > 0 && !eq(s, "N/A") && !eq(s, "(null)");
-}
-
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (s.p != NULL && s.n > 0) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_digits(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
+    return s.p != NULL && s.n > 0 && !vu_eq(s, "N/A") && !vu_eq(s, "(null)");
 }
 
 /* Lower-case copy into scratch, non-alphanumerics as '-' (for derived actions). */
@@ -180,65 +92,6 @@ static void set_slug(struct mm_event *ev, enum mm_field f, struct mm_str s, int 
         d[i] = c;
     }
     mm_event_set(ev, f, d, s.n);
-}
-
-static uint64_t to_u64(struct mm_str s)
-{
-    uint64_t v = 0;
-    for (uint32_t i = 0; i < s.n; i++) {
-        v = v * 10 + (uint64_t)(s.p[i] - '0');
-    }
-    return v;
-}
-
-/* Set f to the decimal sum a + b (both all-digit, <= 19 digits) in scratch. */
-static void set_sum(struct mm_event *ev, enum mm_field f, struct mm_str a, struct mm_str b)
-{
-    if (!is_digits(a) || !is_digits(b) || a.n > 18 || b.n > 18) {
-        return;
-    }
-    uint64_t v = to_u64(a) + to_u64(b);
-    char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    char *d = mm_event_alloc(ev, n);
-    if (d == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        d[i] = tmp[n - 1 - i];
-    }
-    mm_event_set(ev, f, d, n);
-}
-
-/* IANA protocol number to the ECS network.transport name. */
-static const char *proto_name(struct mm_str s)
-{
-    if (eq(s, "6")) {
-        return "tcp";
-    } else if (eq(s, "17")) {
-        return "udp";
-    } else if (eq(s, "1")) {
-        return "icmp";
-    } else if (eq(s, "58")) {
-        return "ipv6-icmp";
-    } else if (eq(s, "47")) {
-        return "gre";
-    } else if (eq(s, "50")) {
-        return "esp";
-    } else if (eq(s, "51")) {
-        return "ah";
-    } else if (eq(s, "132")) {
-        return "sctp";
-    } else if (eq(s, "2")) {
-        return "igmp";
-    } else if (eq(s, "89")) {
-        return "ospf";
-    }
-    return NULL;
 }
 
 /* FortiOS writes its header keys (date, devname, devid, logid, type, subtype) first */
@@ -316,26 +169,6 @@ static int fortigate_detect(const struct mm_event *ev, const char *body, size_t 
     return 0;
 }
 
-/* Key shape: letters, digits, '_', '-', '.'; starting with a letter. */
-static int plausible_key(struct mm_str k)
-{
-    if (k.n == 0 || k.n > 64) {
-        return 0;
-    }
-    char c0 = k.p[0];
-    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_')) {
-        return 0;
-    }
-    for (uint32_t i = 1; i < k.n; i++) {
-        char c = k.p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.')) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
 
 static int lookup(struct mm_str k)
@@ -367,15 +200,15 @@ static struct mm_str ui_addr(struct mm_str ui)
 
 static int denied_action(struct mm_str a)
 {
-    return ieq(a, "deny") || ieq(a, "blocked") || ieq(a, "block") || ieq(a, "dropped") ||
-           ieq(a, "drop") || ieq(a, "reset") || ieq(a, "reject") || ieq(a, "clear_session") ||
-           ieq(a, "quarantine") || ieq(a, "ban-ip");
+    return vu_ieq(a, "deny") || vu_ieq(a, "blocked") || vu_ieq(a, "block") || vu_ieq(a, "dropped") ||
+           vu_ieq(a, "drop") || vu_ieq(a, "reset") || vu_ieq(a, "reject") || vu_ieq(a, "clear_session") ||
+           vu_ieq(a, "quarantine") || vu_ieq(a, "ban-ip");
 }
 
 /* The action word: action=, or status= in FortiOS 4.x traffic logs. */
 static struct mm_str action_of(const struct mm_str *v)
 {
-    if (v[K_ACTION].p == NULL && eq(v[K_TYPE], "traffic") && v[K_STATUS].p != NULL) {
+    if (v[K_ACTION].p == NULL && vu_eq(v[K_TYPE], "traffic") && v[K_STATUS].p != NULL) {
         return v[K_STATUS];
     }
     return v[K_ACTION];
@@ -386,28 +219,28 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
     struct mm_str type = v[K_TYPE], sub = v[K_SUBTYPE], act = action_of(v);
     const char *cat = NULL, *etype = NULL, *kind = "event";
 
-    if (eq(type, "traffic")) {
+    if (vu_eq(type, "traffic")) {
         cat = "network";
         if (denied_action(act)) {
             etype = "denied";
-        } else if (eq(act, "start")) {
+        } else if (vu_eq(act, "start")) {
             etype = "start";
         } else {
             etype = "allowed";
         }
-    } else if (eq(type, "utm") || eq(type, "anomaly") || eq(type, "attack") ||
-               eq(type, "virus") || eq(type, "webfilter") || eq(type, "ips")) {
-        struct mm_str s = eq(type, "utm") ? sub : type;
+    } else if (vu_eq(type, "utm") || vu_eq(type, "anomaly") || vu_eq(type, "attack") ||
+               vu_eq(type, "virus") || vu_eq(type, "webfilter") || vu_eq(type, "ips")) {
+        struct mm_str s = vu_eq(type, "utm") ? sub : type;
         kind = "alert";
-        if (eq(s, "virus")) {
+        if (vu_eq(s, "virus")) {
             cat = "malware";
-        } else if (eq(s, "ips") || eq(s, "anomaly") || eq(s, "attack")) {
+        } else if (vu_eq(s, "ips") || vu_eq(s, "anomaly") || vu_eq(s, "attack")) {
             cat = "intrusion_detection";
-        } else if (eq(s, "webfilter") || eq(s, "waf")) {
+        } else if (vu_eq(s, "webfilter") || vu_eq(s, "waf")) {
             cat = "web";
-        } else if (eq(s, "emailfilter")) {
+        } else if (vu_eq(s, "emailfilter")) {
             cat = "email";
-        } else if (eq(s, "dlp") || eq(s, "cifs") || eq(s, "file-filter")) {
+        } else if (vu_eq(s, "dlp") || vu_eq(s, "cifs") || vu_eq(s, "file-filter")) {
             cat = "file";
         } else {
             cat = "network";
@@ -415,26 +248,26 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
         }
         if (denied_action(act)) {
             etype = "denied";
-        } else if (ieq(act, "pass") || ieq(act, "passthrough") || ieq(act, "allowed") ||
-                   ieq(act, "accept") || ieq(act, "exempt")) {
+        } else if (vu_ieq(act, "pass") || vu_ieq(act, "passthrough") || vu_ieq(act, "allowed") ||
+                   vu_ieq(act, "accept") || vu_ieq(act, "exempt")) {
             etype = "allowed";
         } else {
             etype = "info";
         }
-    } else if (eq(type, "event")) {
+    } else if (vu_eq(type, "event")) {
         struct mm_str desc = v[K_LOGDESC];
-        int login = icontains(act, "login") || icontains(act, "logout") ||
-                    icontains(act, "logon") || icontains(act, "logoff") ||
-                    icontains(act, "auth") || icontains(desc, "login") ||
-                    icontains(desc, "logout") || icontains(desc, "authentication") ||
-                    icontains(desc, "logon");
-        int config = v[K_CFGPATH].p != NULL || icontains(desc, "configur") ||
-                     icontains(desc, "config change") || ieq(act, "edit") || ieq(act, "add") ||
-                     ieq(act, "delete") || ieq(act, "move") || ieq(act, "set");
+        int login = vu_icontains(act, "login") || vu_icontains(act, "logout") ||
+                    vu_icontains(act, "logon") || vu_icontains(act, "logoff") ||
+                    vu_icontains(act, "auth") || vu_icontains(desc, "login") ||
+                    vu_icontains(desc, "logout") || vu_icontains(desc, "authentication") ||
+                    vu_icontains(desc, "logon");
+        int config = v[K_CFGPATH].p != NULL || vu_icontains(desc, "configur") ||
+                     vu_icontains(desc, "config change") || vu_ieq(act, "edit") || vu_ieq(act, "add") ||
+                     vu_ieq(act, "delete") || vu_ieq(act, "move") || vu_ieq(act, "set");
         if (login) {
             cat = "authentication";
-            if (icontains(act, "logout") || icontains(act, "logoff") ||
-                icontains(desc, "logout")) {
+            if (vu_icontains(act, "logout") || vu_icontains(act, "logoff") ||
+                vu_icontains(desc, "logout")) {
                 etype = "end";
             } else {
                 etype = "start";
@@ -442,11 +275,11 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
         } else if (config) {
             cat = "configuration";
             etype = "change";
-        } else if (eq(sub, "vpn")) {
+        } else if (vu_eq(sub, "vpn")) {
             cat = "network";
-            if (eq(act, "tunnel-up") || eq(act, "ssl-new-con") || eq(act, "phase2-up")) {
+            if (vu_eq(act, "tunnel-up") || vu_eq(act, "ssl-new-con") || vu_eq(act, "phase2-up")) {
                 etype = "start";
-            } else if (icontains(act, "down")) {
+            } else if (vu_icontains(act, "down")) {
                 etype = "end";
             } else {
                 etype = "info";
@@ -466,60 +299,60 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
 
     /* outcome: explicit status first, then the action's own word */
     struct mm_str st = v[K_STATUS];
-    if (ieq(st, "success") || ieq(st, "succeeded")) {
+    if (vu_ieq(st, "success") || vu_ieq(st, "succeeded")) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
-    } else if (ieq(st, "failed") || ieq(st, "failure") || ieq(st, "fail") ||
-               icontains(act, "fail") || icontains(v[K_LOGDESC], "fail")) {
+    } else if (vu_ieq(st, "failed") || vu_ieq(st, "failure") || vu_ieq(st, "fail") ||
+               vu_icontains(act, "fail") || vu_icontains(v[K_LOGDESC], "fail")) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
     } else if (cat != NULL && (strcmp(cat, "authentication") == 0) &&
-               (icontains(v[K_LOGDESC], "success") || eq(act, "tunnel-up") ||
-                eq(act, "ssl-login"))) {
+               (vu_icontains(v[K_LOGDESC], "success") || vu_eq(act, "tunnel-up") ||
+                vu_eq(act, "ssl-login"))) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
     }
 }
 
 static void map_fields(struct mm_event *ev, const struct mm_str *v)
 {
-    int vpn = eq(v[K_SUBTYPE], "vpn");
+    int vpn = vu_eq(v[K_SUBTYPE], "vpn");
 
     mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, "Fortinet");
     mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, "FortiGate");
     mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "firewall");
-    set(ev, MM_F_OBSERVER_NAME, v[K_DEVNAME]);
-    set(ev, MM_F_OBSERVER_SERIAL, v[K_DEVID]);
-    set(ev, MM_F_EVENT_CODE, v[K_LOGID]);
+    vu_set(ev, MM_F_OBSERVER_NAME, v[K_DEVNAME]);
+    vu_set(ev, MM_F_OBSERVER_SERIAL, v[K_DEVID]);
+    vu_set(ev, MM_F_EVENT_CODE, v[K_LOGID]);
 
-    set_ip(ev, MM_F_SOURCE_IP, v[K_SRCIP]);
-    set_ip(ev, MM_F_DESTINATION_IP, v[K_DSTIP]);
-    set_num(ev, MM_F_SOURCE_PORT, v[K_SRCPORT]);
-    set_num(ev, MM_F_DESTINATION_PORT, v[K_DSTPORT]);
+    vu_set_ip(ev, MM_F_SOURCE_IP, v[K_SRCIP]);
+    vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_DSTIP]);
+    vu_set_num(ev, MM_F_SOURCE_PORT, v[K_SRCPORT]);
+    vu_set_num(ev, MM_F_DESTINATION_PORT, v[K_DSTPORT]);
     if (vpn || ev->f[MM_F_SOURCE_IP].p == NULL) {
         /* VPN events name the peer remip (remote) and the gateway locip */
-        if (is_ip(v[K_REMIP])) {
-            set_ip(ev, MM_F_SOURCE_IP, v[K_REMIP]);
-            set_num(ev, MM_F_SOURCE_PORT, v[K_REMPORT]);
-            if (is_ip(v[K_LOCIP])) {
-                set_ip(ev, MM_F_DESTINATION_IP, v[K_LOCIP]);
-                set_num(ev, MM_F_DESTINATION_PORT, v[K_LOCPORT]);
+        if (vu_ip(v[K_REMIP])) {
+            vu_set_ip(ev, MM_F_SOURCE_IP, v[K_REMIP]);
+            vu_set_num(ev, MM_F_SOURCE_PORT, v[K_REMPORT]);
+            if (vu_ip(v[K_LOCIP])) {
+                vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_LOCIP]);
+                vu_set_num(ev, MM_F_DESTINATION_PORT, v[K_LOCPORT]);
             }
         }
     }
     if (ev->f[MM_F_SOURCE_IP].p == NULL) {
         /* admin logins: ui=https(192.0.2.1) */
-        set_ip(ev, MM_F_SOURCE_IP, ui_addr(v[K_UI]));
+        vu_set_ip(ev, MM_F_SOURCE_IP, ui_addr(v[K_UI]));
     }
-    set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_TRANSIP]);
-    set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_TRANSPORT]);
-    set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_TRANIP]);
-    set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_TRANPORT]);
-    set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
-    set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
+    vu_set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_TRANSIP]);
+    vu_set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_TRANSPORT]);
+    vu_set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_TRANIP]);
+    vu_set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_TRANPORT]);
+    vu_set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
+    vu_set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
 
-    const char *tr = proto_name(v[K_PROTO]);
+    const char *tr = vu_proto_name(v[K_PROTO]);
     if (tr != NULL) {
         mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, tr);
     }
-    set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
+    vu_set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
     if (v[K_SERVICE].p != NULL && memchr(v[K_SERVICE].p, '/', v[K_SERVICE].n) == NULL) {
         set_slug(ev, MM_F_NETWORK_PROTOCOL, v[K_SERVICE], 0);
     }
@@ -528,99 +361,99 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v)
      * the UTM direction= word (which side sent the content) only as fallback.
      */
     struct mm_str sr = v[K_SRCINTFROLE], dr = v[K_DSTINTFROLE];
-    int sin = eq(sr, "lan") || eq(sr, "dmz"), din = eq(dr, "lan") || eq(dr, "dmz");
-    if (sin && eq(dr, "wan")) {
+    int sin = vu_eq(sr, "lan") || vu_eq(sr, "dmz"), din = vu_eq(dr, "lan") || vu_eq(dr, "dmz");
+    if (sin && vu_eq(dr, "wan")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
-    } else if (eq(sr, "wan") && din) {
+    } else if (vu_eq(sr, "wan") && din) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
     } else if (sin && din) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "internal");
-    } else if (ieq(v[K_DIRECTION], "incoming") || ieq(v[K_DIRECTION], "inbound")) {
+    } else if (vu_ieq(v[K_DIRECTION], "incoming") || vu_ieq(v[K_DIRECTION], "inbound")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
-    } else if (ieq(v[K_DIRECTION], "outgoing") || ieq(v[K_DIRECTION], "outbound")) {
+    } else if (vu_ieq(v[K_DIRECTION], "outgoing") || vu_ieq(v[K_DIRECTION], "outbound")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
     }
 
-    set_num(ev, MM_F_SOURCE_BYTES, v[K_SENTBYTE]);
-    set_num(ev, MM_F_DESTINATION_BYTES, v[K_RCVDBYTE]);
-    set_num(ev, MM_F_SOURCE_PACKETS, v[K_SENTPKT]);
-    set_num(ev, MM_F_DESTINATION_PACKETS, v[K_RCVDPKT]);
-    set_sum(ev, MM_F_NETWORK_BYTES, v[K_SENTBYTE], v[K_RCVDBYTE]);
-    set_sum(ev, MM_F_NETWORK_PACKETS, v[K_SENTPKT], v[K_RCVDPKT]);
+    vu_set_num(ev, MM_F_SOURCE_BYTES, v[K_SENTBYTE]);
+    vu_set_num(ev, MM_F_DESTINATION_BYTES, v[K_RCVDBYTE]);
+    vu_set_num(ev, MM_F_SOURCE_PACKETS, v[K_SENTPKT]);
+    vu_set_num(ev, MM_F_DESTINATION_PACKETS, v[K_RCVDPKT]);
+    vu_set_sum(ev, MM_F_NETWORK_BYTES, v[K_SENTBYTE], v[K_RCVDBYTE]);
+    vu_set_sum(ev, MM_F_NETWORK_PACKETS, v[K_SENTPKT], v[K_RCVDPKT]);
 
-    set(ev, MM_F_RULE_ID, v[K_POLICYID]);
-    set(ev, MM_F_RULE_NAME, v[K_POLICYNAME]);
-    set(ev, MM_F_RULE_CATEGORY, v[K_CATDESC]);
+    vu_set(ev, MM_F_RULE_ID, v[K_POLICYID]);
+    vu_set(ev, MM_F_RULE_NAME, v[K_POLICYNAME]);
+    vu_set(ev, MM_F_RULE_CATEGORY, v[K_CATDESC]);
     if (has(v[K_SRCINTF])) {
-        set(ev, MM_F_OBSERVER_INGRESS_IF, v[K_SRCINTF]);
+        vu_set(ev, MM_F_OBSERVER_INGRESS_IF, v[K_SRCINTF]);
     }
     if (has(v[K_DSTINTF])) {
-        set(ev, MM_F_OBSERVER_EGRESS_IF, v[K_DSTINTF]);
+        vu_set(ev, MM_F_OBSERVER_EGRESS_IF, v[K_DSTINTF]);
     }
 
     /* user: the authenticated user, else the VPN xauth user, else unauthuser */
     if (v[K_USER].p != NULL && v[K_USER].n > 0) {
-        if (eq(v[K_USER], "N/A") && has(v[K_XAUTHUSER])) {
-            set(ev, MM_F_USER_NAME, v[K_XAUTHUSER]);
+        if (vu_eq(v[K_USER], "N/A") && has(v[K_XAUTHUSER])) {
+            vu_set(ev, MM_F_USER_NAME, v[K_XAUTHUSER]);
         } else {
-            set(ev, MM_F_USER_NAME, v[K_USER]);
+            vu_set(ev, MM_F_USER_NAME, v[K_USER]);
         }
     } else if (has(v[K_XAUTHUSER])) {
-        set(ev, MM_F_USER_NAME, v[K_XAUTHUSER]);
+        vu_set(ev, MM_F_USER_NAME, v[K_XAUTHUSER]);
     } else if (has(v[K_UNAUTHUSER])) {
-        set(ev, MM_F_USER_NAME, v[K_UNAUTHUSER]);
+        vu_set(ev, MM_F_USER_NAME, v[K_UNAUTHUSER]);
     }
     if (has(v[K_DSTUSER])) {
-        set(ev, MM_F_USER_TARGET_NAME, v[K_DSTUSER]);
+        vu_set(ev, MM_F_USER_TARGET_NAME, v[K_DSTUSER]);
     }
     if (has(v[K_GROUP])) {
-        set(ev, MM_F_GROUP_NAME, v[K_GROUP]);
+        vu_set(ev, MM_F_GROUP_NAME, v[K_GROUP]);
     }
 
-    set(ev, MM_F_URL_DOMAIN, v[K_HOSTNAME]);
-    set(ev, MM_F_URL_ORIGINAL, v[K_URL]);
+    vu_set(ev, MM_F_URL_DOMAIN, v[K_HOSTNAME]);
+    vu_set(ev, MM_F_URL_ORIGINAL, v[K_URL]);
     if (v[K_URL].p != NULL && v[K_URL].n > 0 && v[K_URL].p[0] == '/') {
         const char *q = memchr(v[K_URL].p, '?', v[K_URL].n);
         mm_event_set(ev, MM_F_URL_PATH, v[K_URL].p,
                      q != NULL ? (size_t)(q - v[K_URL].p) : v[K_URL].n);
     }
-    set(ev, MM_F_USER_AGENT, v[K_AGENT]);
-    set(ev, MM_F_DNS_QUESTION_NAME, v[K_QNAME]);
-    set(ev, MM_F_FILE_NAME, v[K_FILENAME]);
+    vu_set(ev, MM_F_USER_AGENT, v[K_AGENT]);
+    vu_set(ev, MM_F_DNS_QUESTION_NAME, v[K_QNAME]);
+    vu_set(ev, MM_F_FILE_NAME, v[K_FILENAME]);
     if (v[K_ANALYTICSCKSUM].n == 64) {
-        set(ev, MM_F_FILE_HASH_SHA256, v[K_ANALYTICSCKSUM]);
+        vu_set(ev, MM_F_FILE_HASH_SHA256, v[K_ANALYTICSCKSUM]);
     }
     if (has(v[K_VIRUS])) {
-        set(ev, MM_F_THREAT_NAME, v[K_VIRUS]);
+        vu_set(ev, MM_F_THREAT_NAME, v[K_VIRUS]);
     }
     if (has(v[K_ATTACK])) {
-        set(ev, MM_F_THREAT_SIGNATURE, v[K_ATTACK]);
+        vu_set(ev, MM_F_THREAT_SIGNATURE, v[K_ATTACK]);
         if (ev->f[MM_F_THREAT_NAME].p == NULL) {
-            set(ev, MM_F_THREAT_NAME, v[K_ATTACK]);
+            vu_set(ev, MM_F_THREAT_NAME, v[K_ATTACK]);
         }
     }
     if (has(v[K_CVE])) {
-        set(ev, MM_F_VULNERABILITY_ID, v[K_CVE]);
+        vu_set(ev, MM_F_VULNERABILITY_ID, v[K_CVE]);
     }
-    if (has(v[K_REASON]) && !eq(v[K_REASON], "none")) {
-        set(ev, MM_F_EVENT_REASON, v[K_REASON]);
+    if (has(v[K_REASON]) && !vu_eq(v[K_REASON], "none")) {
+        vu_set(ev, MM_F_EVENT_REASON, v[K_REASON]);
     }
 
     if (has(v[K_TUNNELTYPE])) {
-        set(ev, MM_F_TUNNEL_TYPE, v[K_TUNNELTYPE]);
+        vu_set(ev, MM_F_TUNNEL_TYPE, v[K_TUNNELTYPE]);
     }
     if (has(v[K_VPNTUNNEL])) {
-        set(ev, MM_F_TUNNEL_NAME, v[K_VPNTUNNEL]);
+        vu_set(ev, MM_F_TUNNEL_NAME, v[K_VPNTUNNEL]);
     }
-    set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_TUNNELIP]);
+    vu_set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_TUNNELIP]);
     if (ev->f[MM_F_VPN_ASSIGNED_IP].p == NULL) {
-        set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_ASSIGNIP]);
+        vu_set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_ASSIGNIP]);
     }
 
     /* event.action: the vendor's action; for events without one, the logdesc */
     struct mm_str act = action_of(v);
     if (act.p != NULL && act.n > 0) {
-        set(ev, MM_F_EVENT_ACTION, act);
+        vu_set(ev, MM_F_EVENT_ACTION, act);
     } else if (v[K_LOGDESC].p != NULL) {
         set_slug(ev, MM_F_EVENT_ACTION, v[K_LOGDESC], 1);
     }
@@ -665,7 +498,7 @@ static enum mm_parse_rc fortigate_parse(struct mm_event *ev, const char *body, s
     int escaped;
     size_t npairs = 0;
     while (mm_kv_next(&it, &key, &val, &escaped)) {
-        if (!plausible_key(key)) {
+        if (!vu_plausible_key(key)) {
             continue;
         }
         if (escaped) {

@@ -25,62 +25,19 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "leef"
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
-static int all_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (!is_digit(s.p[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int ieq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n != n) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        char a = s.p[i], b = lit[i];
-        if (a >= 'A' && a <= 'Z') {
-            a = (char)(a + 32);
-        }
-        if (b >= 'A' && b <= 'Z') {
-            b = (char)(b + 32);
-        }
-        if (a != b) {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 /* "d.d|" at p: the version's length, 0 when not one. */
 static size_t version_at(const char *p, const char *end)
 {
     const char *q = p;
-    while (q < end && (is_digit(*q) || *q == '.') && q - p < 8) {
+    while (q < end && (vu_is_digit(*q) || *q == '.') && q - p < 8) {
         q++;
     }
-    if (q == p || !is_digit(*p) || q >= end || *q != '|') {
+    if (q == p || !vu_is_digit(*p) || q >= end || *q != '|') {
         return 0;
     }
     return (size_t)(q - p);
@@ -126,7 +83,7 @@ static int leef_detect(const struct mm_event *ev, const char *body, size_t len)
 
 static int hexval(char c)
 {
-    if (is_digit(c)) {
+    if (vu_is_digit(c)) {
         return c - '0';
     }
     if (c >= 'a' && c <= 'f') {
@@ -198,7 +155,7 @@ static size_t delimiter(struct mm_str d, char out[4])
 
 static int key_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '_' ||
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || vu_is_digit(c) || c == '_' ||
            c == '.' || c == '-' || c == ':';
 }
 
@@ -242,14 +199,9 @@ enum lkey {
     K__COUNT
 };
 
-struct keymap {
-    const char *name;
-    uint8_t len;
-    uint8_t key;
-};
 
 #define KM(s, k) {s, sizeof(s) - 1, k}
-static const struct keymap keymap[] = {
+static const struct mm_keytab_entry keymap[] = {
     KM("src", K_SRC), KM("dst", K_DST), KM("srcPort", K_SPORT), KM("dstPort", K_DPORT),
     KM("srcPreNAT", K_SRCPRENAT), KM("dstPreNAT", K_DSTPRENAT),
     KM("srcPostNAT", K_SRCPOSTNAT), KM("dstPostNAT", K_DSTPOSTNAT),
@@ -266,101 +218,62 @@ static const struct keymap keymap[] = {
 };
 #undef KM
 
+static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
+
 static int lookup(struct mm_str k)
 {
-    for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++) {
-        if (keymap[i].len == k.n && memcmp(keymap[i].name, k.p, k.n) == 0) {
-            return keymap[i].key;
-        }
-    }
-    return -1;
-}
-
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (s.p != NULL && s.n > 0) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (all_digits(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static const char *transport(struct mm_str s)
-{
-    static const char *const t[][2] = {
-        {"6", "tcp"},   {"17", "udp"},  {"1", "icmp"},   {"58", "ipv6-icmp"}, {"47", "gre"},
-        {"50", "esp"},  {"51", "ah"},   {"TCP", "tcp"},  {"UDP", "udp"},      {"ICMP", "icmp"},
-        {"GRE", "gre"}, {"ESP", "esp"}, {"ICMPv6", "ipv6-icmp"},
-    };
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-        if (ieq(s, t[i][0])) {
-            return t[i][1];
-        }
-    }
-    return NULL;
+    return mm_keytab_find(&keytab, k.p, k.n);
 }
 
 static void map_fields(struct mm_event *ev, const struct mm_str *v)
 {
-    set_ip(ev, MM_F_SOURCE_IP, v[K_SRC]);
+    vu_set_ip(ev, MM_F_SOURCE_IP, v[K_SRC]);
     if (ev->f[MM_F_SOURCE_IP].p == NULL) {
-        set_ip(ev, MM_F_SOURCE_IP, v[K_SRCPRENAT]);
+        vu_set_ip(ev, MM_F_SOURCE_IP, v[K_SRCPRENAT]);
     }
-    set_ip(ev, MM_F_DESTINATION_IP, v[K_DST]);
+    vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_DST]);
     if (ev->f[MM_F_DESTINATION_IP].p == NULL) {
-        set_ip(ev, MM_F_DESTINATION_IP, v[K_DSTPRENAT]);
+        vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_DSTPRENAT]);
     }
-    set_num(ev, MM_F_SOURCE_PORT, v[K_SPORT]);
+    vu_set_num(ev, MM_F_SOURCE_PORT, v[K_SPORT]);
     if (ev->f[MM_F_SOURCE_PORT].p == NULL) {
-        set_num(ev, MM_F_SOURCE_PORT, v[K_SRCPRENATPORT]);
+        vu_set_num(ev, MM_F_SOURCE_PORT, v[K_SRCPRENATPORT]);
     }
-    set_num(ev, MM_F_DESTINATION_PORT, v[K_DPORT]);
+    vu_set_num(ev, MM_F_DESTINATION_PORT, v[K_DPORT]);
     if (ev->f[MM_F_DESTINATION_PORT].p == NULL) {
-        set_num(ev, MM_F_DESTINATION_PORT, v[K_DSTPRENATPORT]);
+        vu_set_num(ev, MM_F_DESTINATION_PORT, v[K_DSTPRENATPORT]);
     }
-    set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_SRCPOSTNAT]);
-    set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_SRCPOSTNATPORT]);
-    set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_DSTPOSTNAT]);
-    set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_DSTPOSTNATPORT]);
-    set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
-    set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
+    vu_set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_SRCPOSTNAT]);
+    vu_set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_SRCPOSTNATPORT]);
+    vu_set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_DSTPOSTNAT]);
+    vu_set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_DSTPOSTNATPORT]);
+    vu_set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
+    vu_set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
     if (v[K_USR].n > 0) {
-        set(ev, MM_F_USER_NAME, v[K_USR]);
+        vu_set(ev, MM_F_USER_NAME, v[K_USR]);
     } else {
-        set(ev, MM_F_USER_NAME, v[K_ACCOUNT]);
+        vu_set(ev, MM_F_USER_NAME, v[K_ACCOUNT]);
     }
-    set(ev, MM_F_USER_DOMAIN, v[K_DOMAIN].n > 0 ? v[K_DOMAIN] : v[K_REALM]);
-    const char *t = transport(v[K_PROTO]);
+    vu_set(ev, MM_F_USER_DOMAIN, v[K_DOMAIN].n > 0 ? v[K_DOMAIN] : v[K_REALM]);
+    const char *t = vu_transport(v[K_PROTO]);
     if (t != NULL) {
         mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, t);
     }
-    set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
-    if (all_digits(v[K_SEV]) && v[K_SEV].n <= 2) {
-        set(ev, MM_F_EVENT_SEVERITY, v[K_SEV]);
+    vu_set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
+    if (vu_digits(v[K_SEV]) && v[K_SEV].n <= 2) {
+        vu_set(ev, MM_F_EVENT_SEVERITY, v[K_SEV]);
     }
-    set(ev, MM_F_RULE_CATEGORY, v[K_CAT]);
-    set_num(ev, MM_F_SOURCE_BYTES, v[K_SRCBYTES]);
-    set_num(ev, MM_F_DESTINATION_BYTES, v[K_DSTBYTES]);
-    set_num(ev, MM_F_NETWORK_BYTES, v[K_TOTALBYTES]);
-    set_num(ev, MM_F_SOURCE_PACKETS, v[K_SRCPACKETS]);
-    set_num(ev, MM_F_DESTINATION_PACKETS, v[K_DSTPACKETS]);
-    set_num(ev, MM_F_NETWORK_PACKETS, v[K_TOTALPACKETS]);
-    set(ev, MM_F_EVENT_ACTION, v[K_ACTION]);
-    set(ev, MM_F_URL_ORIGINAL, v[K_URL]);
-    set(ev, MM_F_RULE_NAME, v[K_POLICY]);
-    set(ev, MM_F_OBSERVER_SERIAL, v[K_SERIAL]);
+    vu_set(ev, MM_F_RULE_CATEGORY, v[K_CAT]);
+    vu_set_num(ev, MM_F_SOURCE_BYTES, v[K_SRCBYTES]);
+    vu_set_num(ev, MM_F_DESTINATION_BYTES, v[K_DSTBYTES]);
+    vu_set_num(ev, MM_F_NETWORK_BYTES, v[K_TOTALBYTES]);
+    vu_set_num(ev, MM_F_SOURCE_PACKETS, v[K_SRCPACKETS]);
+    vu_set_num(ev, MM_F_DESTINATION_PACKETS, v[K_DSTPACKETS]);
+    vu_set_num(ev, MM_F_NETWORK_PACKETS, v[K_TOTALPACKETS]);
+    vu_set(ev, MM_F_EVENT_ACTION, v[K_ACTION]);
+    vu_set(ev, MM_F_URL_ORIGINAL, v[K_URL]);
+    vu_set(ev, MM_F_RULE_NAME, v[K_POLICY]);
+    vu_set(ev, MM_F_OBSERVER_SERIAL, v[K_SERIAL]);
     if (v[K_IDENTHOST].n > 0) {
         (void)mm_event_add(ev, NULL, "source.domain", 13, v[K_IDENTHOST].p, v[K_IDENTHOST].n);
     }

@@ -27,6 +27,8 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "sonicwall"
 
@@ -41,15 +43,10 @@ enum swkey {
 };
 /* clang-format on */
 
-struct keymap {
-    const char *name;
-    uint8_t len;
-    uint8_t key; /* enum swkey */
-};
 
 /* clang-format off */
 #define KM(s, k) {s, sizeof(s) - 1, k}
-static const struct keymap keymap[] = {
+static const struct mm_keytab_entry keymap[] = {
     KM("id", K_ID), KM("sn", K_SN), KM("fw", K_FW), KM("pri", K_PRI), KM("m", K_M),
     KM("msg", K_MSG), KM("src", K_SRC), KM("dst", K_DST), KM("srcV6", K_SRCV6),
     KM("dstV6", K_DSTV6), KM("natSrc", K_NATSRC), KM("natDst", K_NATDST),
@@ -180,79 +177,11 @@ static const struct msgrule msg_class[] = {
 
 /* --- small helpers --- */
 
-static int eq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-static char lower(char c)
-{
-    return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
-}
-
-static int ieq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n != n) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (lower(s.p[i]) != lit[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* Offset of lit (lower-case) in s, ASCII case-insensitive; -1 when absent. */
-static long ifind(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n < n) {
-        return -1;
-    }
-    for (size_t i = 0; i + n <= s.n; i++) {
-        size_t j = 0;
-        while (j < n && lower(s.p[i + j]) == lit[j]) {
-            j++;
-        }
-        if (j == n) {
-            return (long)i;
-        }
-    }
-    return -1;
-}
-
-static int icontains(struct mm_str s, const char *lit)
-{
-    return ifind(s, lit) >= 0;
-}
-
-static int is_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static int is_ip(struct mm_str s)
 {
     struct mm_addr a;
     return s.p != NULL && s.n > 0 && s.n <= 64 && s.p[0] != '[' &&
            mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
-static struct mm_str slice(const char *p, size_t n)
-{
-    struct mm_str s = {p, (uint32_t)n};
-    return s;
 }
 
 static struct mm_str trim(struct mm_str s)
@@ -267,23 +196,9 @@ static struct mm_str trim(struct mm_str s)
     return s;
 }
 
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (s.p != NULL && s.n > 0) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
 static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
 {
     if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_digits(s)) {
         mm_event_set(ev, f, s.p, s.n);
     }
 }
@@ -296,42 +211,10 @@ static void add_ecs(struct mm_event *ev, const char *name, struct mm_str v)
     }
 }
 
-static uint64_t to_u64(struct mm_str s)
-{
-    uint64_t v = 0;
-    for (uint32_t i = 0; i < s.n; i++) {
-        v = v * 10 + (uint64_t)(s.p[i] - '0');
-    }
-    return v;
-}
-
-/* Set f to the decimal sum a + b (both all-digit, <= 18 digits) in scratch. */
-static void set_sum(struct mm_event *ev, enum mm_field f, struct mm_str a, struct mm_str b)
-{
-    if (!is_digits(a) || !is_digits(b) || a.n > 18 || b.n > 18) {
-        return;
-    }
-    uint64_t v = to_u64(a) + to_u64(b);
-    char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    char *d = mm_event_alloc(ev, n);
-    if (d == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        d[i] = tmp[n - 1 - i];
-    }
-    mm_event_set(ev, f, d, n);
-}
-
 /* Set f to the digits of s followed by zeros (a unit change to nanoseconds). */
 static void set_scaled(struct mm_event *ev, enum mm_field f, struct mm_str s, size_t zeros)
 {
-    if (!is_digits(s) || s.n > 12) {
+    if (!vu_digits(s) || s.n > 12) {
         return;
     }
     char *d = mm_event_alloc(ev, s.n + zeros);
@@ -343,83 +226,46 @@ static void set_scaled(struct mm_event *ev, enum mm_field f, struct mm_str s, si
     mm_event_set(ev, f, d, s.n + zeros);
 }
 
-/* Position of key= at the start of body or after a blank; len when absent. */
-static size_t find_key(const char *body, size_t len, const char *key)
-{
-    size_t kn = strlen(key);
-    const char *p = body;
-    const char *end = body + len;
-    while ((size_t)(end - p) >= kn) {
-        const char *hit = memmem(p, (size_t)(end - p), key, kn);
-        if (hit == NULL) {
-            break;
-        }
-        if (hit == body || hit[-1] == ' ' || hit[-1] == '\t') {
-            return (size_t)(hit - body);
-        }
-        p = hit + 1;
-    }
-    return len;
-}
-
-static int has_key(const char *body, size_t len, const char *key)
-{
-    return find_key(body, len, key) < len;
-}
-
 /*
  * id= (the "syslog ID", "firewall" unless the admin renamed it) and sn= (the
  * serial number) open every SonicOS message; fw=, pri=, m= and time= follow.
  * Some collectors drop id=, so sn= with m= and msg= is enough for a lower score.
  */
+enum { SIG_SN, SIG_FW, SIG_M, SIG_TIME, SIG_PRI, SIG_ID_FIREWALL, SIG_ID, SIG_MSG };
+static const struct vu_sig sigs[] = {
+    [SIG_SN] = VU_SIG("sn="),     [SIG_FW] = VU_SIG("fw="),   [SIG_M] = VU_SIG("m="),
+    [SIG_TIME] = VU_SIG("time="), [SIG_PRI] = VU_SIG("pri="), [SIG_ID_FIREWALL] = VU_SIG("id=firewall"),
+    [SIG_ID] = VU_SIG("id="),     [SIG_MSG] = VU_SIG("msg="),
+};
+#define SEEN(k) ((int)((seen >> (k)) & 1u))
+
 static int sonicwall_detect(const struct mm_event *ev, const char *body, size_t len)
 {
     (void)ev;
-    if (!has_key(body, len, "sn=")) {
+    /* one pass for all the keys; most bodies are not SonicOS and lack "sn=" */
+    unsigned seen = vu_token_sigs(body, len, sigs, sizeof(sigs) / sizeof(sigs[0]));
+    if (!SEEN(SIG_SN)) {
         return 0;
     }
-    int others = has_key(body, len, "fw=") + has_key(body, len, "m=") +
-                 has_key(body, len, "time=") + has_key(body, len, "pri=");
-    if (has_key(body, len, "id=firewall") && others >= 1) {
+    int others = SEEN(SIG_FW) + SEEN(SIG_M) + SEEN(SIG_TIME) + SEEN(SIG_PRI);
+    if (SEEN(SIG_ID_FIREWALL) && others >= 1) {
         return 95;
     }
-    if (has_key(body, len, "id=") && others >= 2) {
+    if (SEEN(SIG_ID) && others >= 2) {
         return 90;
     }
-    if (has_key(body, len, "m=") && has_key(body, len, "msg=") && others >= 3) {
+    if (SEEN(SIG_M) && SEEN(SIG_MSG) && others >= 3) {
         return 60;
     }
     return 0;
 }
+#undef SEEN
 
-/* Key shape: letters, digits, '_', '-', '.'; starting with a letter or '_'. */
-static int plausible_key(struct mm_str k)
-{
-    if (k.n == 0 || k.n > 64) {
-        return 0;
-    }
-    char c0 = k.p[0];
-    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_')) {
-        return 0;
-    }
-    for (uint32_t i = 1; i < k.n; i++) {
-        char c = k.p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-              c == '_' || c == '-' || c == '.')) {
-            return 0;
-        }
-    }
-    return 1;
-}
+static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
 
 static int lookup(struct mm_str k)
 {
-    for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++) {
-        if (keymap[i].len == k.n && memcmp(keymap[i].name, k.p, k.n) == 0) {
-            return keymap[i].key;
-        }
-    }
-    return -1;
+    return mm_keytab_find(&keytab, k.p, k.n);
 }
 
 /* --- src= / dst= / natSrc= --- */
@@ -444,7 +290,7 @@ static void split_endpoint(struct mm_str v, struct endpoint *e)
         if (close == NULL) {
             return;
         }
-        e->ip = slice(p + 1, (size_t)(close - p - 1));
+        e->ip = vu_slice(p + 1, (size_t)(close - p - 1));
         p = close + 1;
         if (p >= end || *p != ':') {
             return;
@@ -455,7 +301,7 @@ static void split_endpoint(struct mm_str v, struct endpoint *e)
         return;
     } else {
         const char *c = memchr(p, ':', (size_t)(end - p));
-        e->ip = slice(p, c != NULL ? (size_t)(c - p) : (size_t)(end - p));
+        e->ip = vu_slice(p, c != NULL ? (size_t)(c - p) : (size_t)(end - p));
         if (c == NULL) {
             return;
         }
@@ -465,7 +311,7 @@ static void split_endpoint(struct mm_str v, struct endpoint *e)
     for (int i = 0; i < 3 && p <= end; i++) {
         /* the host name is the last part and takes any further colons */
         const char *c = i < 2 ? memchr(p, ':', (size_t)(end - p)) : NULL;
-        *rest[i] = slice(p, c != NULL ? (size_t)(c - p) : (size_t)(end - p));
+        *rest[i] = vu_slice(p, c != NULL ? (size_t)(c - p) : (size_t)(end - p));
         if (c == NULL) {
             break;
         }
@@ -479,12 +325,12 @@ static void map_endpoint(struct mm_event *ev, struct mm_str v, struct mm_str v6,
     struct endpoint e;
     split_endpoint(v, &e);
     if (is_ip(v6)) {
-        set(ev, ip, v6);
+        vu_set(ev, ip, v6);
     } else {
         set_ip(ev, ip, e.ip);
     }
-    set_num(ev, port, e.port);
-    set(ev, iface, e.iface);
+    vu_set_num(ev, port, e.port);
+    vu_set(ev, iface, e.iface);
     add_ecs(ev, domain, e.host);
 }
 
@@ -492,7 +338,7 @@ static void map_endpoint(struct mm_event *ev, struct mm_str v, struct mm_str v6,
 static void note_nat(struct mm_event *ev, struct mm_str note, const char *label, enum mm_field ip,
                      enum mm_field port)
 {
-    long at = ifind(note, label);
+    long at = vu_ifind(note, label);
     if (at < 0) {
         return;
     }
@@ -502,23 +348,23 @@ static void note_nat(struct mm_event *ev, struct mm_str note, const char *label,
     if (c == NULL) {
         return;
     }
-    set_ip(ev, ip, trim(slice(p, (size_t)(c - p))));
+    set_ip(ev, ip, trim(vu_slice(p, (size_t)(c - p))));
     p = c + 1;
     c = memchr(p, ',', (size_t)(end - p));
-    set_num(ev, port, trim(slice(p, c != NULL ? (size_t)(c - p) : (size_t)(end - p))));
+    vu_set_num(ev, port, trim(vu_slice(p, c != NULL ? (size_t)(c - p) : (size_t)(end - p))));
 }
 
 /* --- classification --- */
 
 static int internal_zone(struct mm_str z)
 {
-    return ieq(z, "lan") || ieq(z, "dmz") || ieq(z, "trusted") || ieq(z, "wlan") || ieq(z, "vpn") ||
-           ieq(z, "sslvpn");
+    return vu_ieq(z, "lan") || vu_ieq(z, "dmz") || vu_ieq(z, "trusted") || vu_ieq(z, "wlan") || vu_ieq(z, "vpn") ||
+           vu_ieq(z, "sslvpn");
 }
 
 static int external_zone(struct mm_str z)
 {
-    return ieq(z, "wan") || ieq(z, "untrusted");
+    return vu_ieq(z, "wan") || vu_ieq(z, "untrusted");
 }
 
 /* "5 (LAN->WAN)": the zone pair in parentheses. */
@@ -536,13 +382,13 @@ static void rule_zones(struct mm_str rule, struct mm_str *from, struct mm_str *t
     if (close == NULL) {
         return;
     }
-    struct mm_str in = slice(open + 1, (size_t)(close - open - 1));
-    long arrow = ifind(in, "->");
+    struct mm_str in = vu_slice(open + 1, (size_t)(close - open - 1));
+    long arrow = vu_ifind(in, "->");
     if (arrow < 0) {
         return;
     }
-    *from = trim(slice(in.p, (size_t)arrow));
-    *to = trim(slice(in.p + arrow + 2, in.n - (size_t)arrow - 2));
+    *from = trim(vu_slice(in.p, (size_t)arrow));
+    *to = trim(vu_slice(in.p + arrow + 2, in.n - (size_t)arrow - 2));
 }
 
 static void direction(struct mm_event *ev, const struct mm_str *v)
@@ -573,8 +419,8 @@ static void direction(struct mm_event *ev, const struct mm_str *v)
 
 static enum swclass classify(const struct mm_str *v)
 {
-    if (is_digits(v[K_M]) && v[K_M].n <= 5) {
-        uint64_t id = to_u64(v[K_M]);
+    if (vu_digits(v[K_M]) && v[K_M].n <= 5) {
+        uint64_t id = vu_to_u64(v[K_M]);
         for (size_t i = 0; i < sizeof(msgid_class) / sizeof(msgid_class[0]); i++) {
             if (msgid_class[i].id == id) {
                 return (enum swclass)msgid_class[i].cls;
@@ -583,8 +429,8 @@ static enum swclass classify(const struct mm_str *v)
     }
     struct mm_str msg = v[K_MSG];
     for (size_t i = 0; i < sizeof(msg_class) / sizeof(msg_class[0]); i++) {
-        if (icontains(msg, msg_class[i].a) &&
-            (msg_class[i].b == NULL || icontains(msg, msg_class[i].b))) {
+        if (vu_icontains(msg, msg_class[i].a) &&
+            (msg_class[i].b == NULL || vu_icontains(msg, msg_class[i].b))) {
             return (enum swclass)msg_class[i].cls;
         }
     }
@@ -593,27 +439,27 @@ static enum swclass classify(const struct mm_str *v)
 
 static int denied_action(struct mm_str a)
 {
-    return ieq(a, "drop") || ieq(a, "deny") || ieq(a, "reset") || ieq(a, "block") ||
-           ieq(a, "reject") || ieq(a, "discard");
+    return vu_ieq(a, "drop") || vu_ieq(a, "deny") || vu_ieq(a, "reset") || vu_ieq(a, "block") ||
+           vu_ieq(a, "reject") || vu_ieq(a, "discard");
 }
 
 /* The text after "Alert: " in msg, up to ", SID:" or a trailing " blocked." */
 static struct mm_str alert_subject(struct mm_str msg)
 {
     struct mm_str r = {NULL, 0};
-    long at = ifind(msg, "alert:");
+    long at = vu_ifind(msg, "alert:");
     if (at < 0) {
         return r;
     }
-    r = trim(slice(msg.p + at + 6, msg.n - (size_t)at - 6));
-    long sid = ifind(r, ", sid:");
+    r = trim(vu_slice(msg.p + at + 6, msg.n - (size_t)at - 6));
+    long sid = vu_ifind(r, ", sid:");
     if (sid >= 0) {
         r.n = (uint32_t)sid;
     }
     if (r.n > 0 && r.p[r.n - 1] == '.') {
         r.n--;
     }
-    long blk = ifind(r, " blocked");
+    long blk = vu_ifind(r, " blocked");
     if (blk > 0 && (size_t)blk + 8 == r.n) {
         r.n = (uint32_t)blk;
     }
@@ -625,7 +471,7 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
     enum swclass cls = classify(v);
     const struct classinfo *ci = &classes[cls];
     struct mm_str fwa = v[K_FWACTION];
-    int vendor_action = fwa.p != NULL && fwa.n > 0 && !ieq(fwa, "na");
+    int vendor_action = fwa.p != NULL && fwa.n > 0 && !vu_ieq(fwa, "na");
     const char *type = ci->type;
 
     if (ci->category != NULL) {
@@ -639,31 +485,31 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
         mm_event_set_cstr(ev, MM_F_EVENT_TYPE, type);
     }
     if (vendor_action) {
-        set(ev, MM_F_EVENT_ACTION, fwa);
+        vu_set(ev, MM_F_EVENT_ACTION, fwa);
     } else if (ci->action != NULL) {
         mm_event_set_cstr(ev, MM_F_EVENT_ACTION, ci->action);
     }
     mm_event_set_cstr(ev, MM_F_EVENT_KIND, ci->alert ? "alert" : "event");
     if (ci->outcome != NULL) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, ci->outcome);
-    } else if (icontains(v[K_MSG], "fail")) {
+    } else if (vu_icontains(v[K_MSG], "fail")) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
     }
 
     /* threat names: the IPS category / the text after "Alert:" */
     if (cls == C_IPS_DETECT || cls == C_IPS_PREVENT) {
         struct mm_str sig = v[K_IPSCAT].n > 0 ? v[K_IPSCAT] : alert_subject(v[K_MSG]);
-        set(ev, MM_F_THREAT_SIGNATURE, sig);
-        set(ev, MM_F_THREAT_NAME, sig);
+        vu_set(ev, MM_F_THREAT_SIGNATURE, sig);
+        vu_set(ev, MM_F_THREAT_NAME, sig);
     } else if (cls == C_MALWARE_DETECT || cls == C_MALWARE_BLOCK) {
-        set(ev, MM_F_THREAT_NAME, alert_subject(v[K_MSG]));
+        vu_set(ev, MM_F_THREAT_NAME, alert_subject(v[K_MSG]));
     }
 
     /* the VPN flavour, from the message text */
     struct mm_str msg = v[K_MSG];
-    if (icontains(msg, "ssl vpn") || icontains(msg, "sslvpn")) {
+    if (vu_icontains(msg, "ssl vpn") || vu_icontains(msg, "sslvpn")) {
         mm_event_set_cstr(ev, MM_F_TUNNEL_TYPE, "ssl-vpn");
-    } else if (icontains(msg, "ipsec") || icontains(msg, "ike ")) {
+    } else if (vu_icontains(msg, "ipsec") || vu_icontains(msg, "ike ")) {
         mm_event_set_cstr(ev, MM_F_TUNNEL_TYPE, "ipsec");
     }
 }
@@ -682,8 +528,8 @@ static const char *level_name(struct mm_str pri)
 /* A user name worth keeping: not SonicOS's "Unknown (SSO failed)" placeholder. */
 static int real_user(struct mm_str u)
 {
-    return u.p != NULL && u.n > 0 && !(u.n >= 7 && ifind(u, "unknown") == 0) && !ieq(u, "none") &&
-           !ieq(u, "n/a");
+    return u.p != NULL && u.n > 0 && !(u.n >= 7 && vu_ifind(u, "unknown") == 0) && !vu_ieq(u, "none") &&
+           !vu_ieq(u, "n/a");
 }
 
 /* url.original: scheme from the service when known, dstname, then arg (the path). */
@@ -691,9 +537,9 @@ static void set_url(struct mm_event *ev, struct mm_str host, struct mm_str path,
                     struct mm_str proto)
 {
     const char *scheme = NULL;
-    if (icontains(proto, "/https") || icontains(proto, "/443")) {
+    if (vu_icontains(proto, "/https") || vu_icontains(proto, "/443")) {
         scheme = "https://";
-    } else if (icontains(proto, "/http") || icontains(proto, "/80")) {
+    } else if (vu_icontains(proto, "/http") || vu_icontains(proto, "/80")) {
         scheme = "http://";
     }
     size_t sn = scheme != NULL ? strlen(scheme) : 0;
@@ -720,31 +566,31 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v, struct mm_st
     mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, "SonicWall");
     mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, "SonicOS");
     mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "firewall");
-    set(ev, MM_F_OBSERVER_SERIAL, v[K_SN]);
-    add_ecs(ev, "observer.ip", is_ip(v[K_FW]) ? v[K_FW] : slice(NULL, 0));
+    vu_set(ev, MM_F_OBSERVER_SERIAL, v[K_SN]);
+    add_ecs(ev, "observer.ip", is_ip(v[K_FW]) ? v[K_FW] : vu_slice(NULL, 0));
 
     /* a relay's address in front of the pairs ("192.0.2.1 id=firewall ...") */
     if (ev->f[MM_F_HOST_HOSTNAME].p == NULL && is_ip(prefix)) {
-        set(ev, MM_F_HOST_HOSTNAME, prefix);
+        vu_set(ev, MM_F_HOST_HOSTNAME, prefix);
     }
     /* observer.name: a renamed syslog ID, else the sending host, else fw= */
-    if (v[K_ID].n > 0 && !ieq(v[K_ID], "firewall")) {
-        set(ev, MM_F_OBSERVER_NAME, v[K_ID]);
+    if (v[K_ID].n > 0 && !vu_ieq(v[K_ID], "firewall")) {
+        vu_set(ev, MM_F_OBSERVER_NAME, v[K_ID]);
     } else if (ev->f[MM_F_SYSLOG_HOSTNAME].p != NULL) {
-        set(ev, MM_F_OBSERVER_NAME, ev->f[MM_F_SYSLOG_HOSTNAME]);
+        vu_set(ev, MM_F_OBSERVER_NAME, ev->f[MM_F_SYSLOG_HOSTNAME]);
     } else if (ev->f[MM_F_HOST_HOSTNAME].p != NULL) {
-        set(ev, MM_F_OBSERVER_NAME, ev->f[MM_F_HOST_HOSTNAME]);
+        vu_set(ev, MM_F_OBSERVER_NAME, ev->f[MM_F_HOST_HOSTNAME]);
     } else {
-        set(ev, MM_F_OBSERVER_NAME, v[K_FW]);
+        vu_set(ev, MM_F_OBSERVER_NAME, v[K_FW]);
     }
 
-    set_num(ev, MM_F_EVENT_CODE, v[K_M]);
+    vu_set_num(ev, MM_F_EVENT_CODE, v[K_M]);
     if (v[K_MSG].n > 0) {
-        set(ev, MM_F_EVENT_REASON, v[K_MSG]);
+        vu_set(ev, MM_F_EVENT_REASON, v[K_MSG]);
     } else {
-        set(ev, MM_F_EVENT_REASON, v[K_NOTE]);
+        vu_set(ev, MM_F_EVENT_REASON, v[K_NOTE]);
     }
-    set_num(ev, MM_F_EVENT_SEVERITY, v[K_PRI]);
+    vu_set_num(ev, MM_F_EVENT_SEVERITY, v[K_PRI]);
     const char *lvl = level_name(v[K_PRI]);
     if (lvl != NULL) {
         (void)mm_event_add(ev, NULL, "log.level", 9, lvl, strlen(lvl));
@@ -757,16 +603,16 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v, struct mm_st
     struct endpoint e;
     split_endpoint(v[K_NATSRC].n > 0 ? v[K_NATSRC] : v[K_NATSRCV6], &e);
     set_ip(ev, MM_F_SOURCE_NAT_IP, e.ip);
-    set_num(ev, MM_F_SOURCE_NAT_PORT, e.port);
+    vu_set_num(ev, MM_F_SOURCE_NAT_PORT, e.port);
     split_endpoint(v[K_NATDST].n > 0 ? v[K_NATDST] : v[K_NATDSTV6], &e);
     set_ip(ev, MM_F_DESTINATION_NAT_IP, e.ip);
-    set_num(ev, MM_F_DESTINATION_NAT_PORT, e.port);
-    if (ev->f[MM_F_SOURCE_NAT_IP].p == NULL && icontains(v[K_MSG], "nat mapping")) {
+    vu_set_num(ev, MM_F_DESTINATION_NAT_PORT, e.port);
+    if (ev->f[MM_F_SOURCE_NAT_IP].p == NULL && vu_icontains(v[K_MSG], "nat mapping")) {
         note_nat(ev, v[K_NOTE], "source:", MM_F_SOURCE_NAT_IP, MM_F_SOURCE_NAT_PORT);
         note_nat(ev, v[K_NOTE], "destination:", MM_F_DESTINATION_NAT_IP, MM_F_DESTINATION_NAT_PORT);
     }
-    set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
-    set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
+    vu_set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
+    vu_set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
     add_ecs(ev, "observer.ingress.zone", v[K_SRCZONE]);
     add_ecs(ev, "observer.egress.zone", v[K_DSTZONE]);
 
@@ -774,24 +620,24 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v, struct mm_st
     struct mm_str proto = v[K_PROTO];
     if (proto.n > 0) {
         const char *slash = memchr(proto.p, '/', proto.n);
-        struct mm_str tr = slice(proto.p, slash != NULL ? (size_t)(slash - proto.p) : proto.n);
-        set(ev, MM_F_NETWORK_TRANSPORT, tr);
+        struct mm_str tr = vu_slice(proto.p, slash != NULL ? (size_t)(slash - proto.p) : proto.n);
+        vu_set(ev, MM_F_NETWORK_TRANSPORT, tr);
         if (slash != NULL) {
-            struct mm_str svc = slice(slash + 1, (size_t)(proto.p + proto.n - slash - 1));
-            if (!is_digits(svc)) {
-                set(ev, MM_F_NETWORK_PROTOCOL, svc);
+            struct mm_str svc = vu_slice(slash + 1, (size_t)(proto.p + proto.n - slash - 1));
+            if (!vu_digits(svc)) {
+                vu_set(ev, MM_F_NETWORK_PROTOCOL, svc);
             }
         }
     }
 
-    set_num(ev, MM_F_SOURCE_BYTES, v[K_SENT]);
-    set_num(ev, MM_F_DESTINATION_BYTES, v[K_RCVD]);
-    set_num(ev, MM_F_SOURCE_PACKETS, v[K_SPKT]);
-    set_num(ev, MM_F_DESTINATION_PACKETS, v[K_RPKT]);
-    set_sum(ev, MM_F_NETWORK_BYTES, v[K_SENT], v[K_RCVD]);
-    set_sum(ev, MM_F_NETWORK_PACKETS, v[K_SPKT], v[K_RPKT]);
+    vu_set_num(ev, MM_F_SOURCE_BYTES, v[K_SENT]);
+    vu_set_num(ev, MM_F_DESTINATION_BYTES, v[K_RCVD]);
+    vu_set_num(ev, MM_F_SOURCE_PACKETS, v[K_SPKT]);
+    vu_set_num(ev, MM_F_DESTINATION_PACKETS, v[K_RPKT]);
+    vu_set_sum(ev, MM_F_NETWORK_BYTES, v[K_SENT], v[K_RCVD]);
+    vu_set_sum(ev, MM_F_NETWORK_PACKETS, v[K_SPKT], v[K_RPKT]);
     /* cdur= is in milliseconds, dur= in seconds; event.duration in nanoseconds */
-    if (is_digits(v[K_CDUR])) {
+    if (vu_digits(v[K_CDUR])) {
         set_scaled(ev, MM_F_EVENT_DURATION, v[K_CDUR], 6);
     } else {
         set_scaled(ev, MM_F_EVENT_DURATION, v[K_DUR], 9);
@@ -800,24 +646,24 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v, struct mm_st
     /* rule="5 (LAN->WAN)": the number is the policy id */
     struct mm_str rule = trim(v[K_RULE]);
     if (rule.n > 0) {
-        set(ev, MM_F_RULE_NAME, rule);
+        vu_set(ev, MM_F_RULE_NAME, rule);
         uint32_t n = 0;
         while (n < rule.n && rule.p[n] >= '0' && rule.p[n] <= '9') {
             n++;
         }
-        set(ev, MM_F_RULE_ID, slice(rule.p, n));
+        vu_set(ev, MM_F_RULE_ID, vu_slice(rule.p, n));
     }
-    set(ev, MM_F_RULE_CATEGORY, v[K_CATEGORY]);
-    set(ev, MM_F_TUNNEL_NAME, v[K_VPNPOLICY]);
+    vu_set(ev, MM_F_RULE_CATEGORY, v[K_CATEGORY]);
+    vu_set(ev, MM_F_TUNNEL_NAME, v[K_VPNPOLICY]);
 
     if (real_user(v[K_USR])) {
-        set(ev, MM_F_USER_NAME, v[K_USR]);
+        vu_set(ev, MM_F_USER_NAME, v[K_USR]);
     } else if (real_user(v[K_USER])) {
-        set(ev, MM_F_USER_NAME, v[K_USER]);
+        vu_set(ev, MM_F_USER_NAME, v[K_USER]);
     }
 
     struct mm_str host = v[K_DSTNAME].n > 0 ? v[K_DSTNAME] : v[K_HOST];
-    set(ev, MM_F_URL_DOMAIN, host);
+    vu_set(ev, MM_F_URL_DOMAIN, host);
     if (v[K_ARG].n > 0 && v[K_ARG].p[0] == '/') {
         const char *q = memchr(v[K_ARG].p, '?', v[K_ARG].n);
         mm_event_set(ev, MM_F_URL_PATH, v[K_ARG].p,
@@ -826,11 +672,11 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v, struct mm_st
     if (host.n > 0) {
         set_url(ev, host, v[K_ARG], proto);
     }
-    if (eq(v[K_OP], "1")) {
+    if (vu_eq(v[K_OP], "1")) {
         mm_event_set_cstr(ev, MM_F_HTTP_METHOD, "GET");
-    } else if (eq(v[K_OP], "2")) {
+    } else if (vu_eq(v[K_OP], "2")) {
         mm_event_set_cstr(ev, MM_F_HTTP_METHOD, "POST");
-    } else if (eq(v[K_OP], "3")) {
+    } else if (vu_eq(v[K_OP], "3")) {
         mm_event_set_cstr(ev, MM_F_HTTP_METHOD, "HEAD");
     }
 
@@ -885,7 +731,7 @@ static enum mm_parse_rc sonicwall_parse(struct mm_event *ev, const char *body, s
     int escaped;
     size_t npairs = 0;
     while (mm_kv_next(&it, &key, &val, &escaped)) {
-        if (!plausible_key(key)) {
+        if (!vu_plausible_key(key)) {
             continue;
         }
         if (escaped) {
@@ -909,7 +755,7 @@ static enum mm_parse_rc sonicwall_parse(struct mm_event *ev, const char *body, s
     map_fields(ev, v, prefix);
     categorize(ev, v);
     if (v[K_SN].n == 0 || (v[K_M].p == NULL && v[K_MSG].p == NULL) ||
-        (v[K_M].p != NULL && !is_digits(v[K_M]))) {
+        (v[K_M].p != NULL && !vu_digits(v[K_M]))) {
         return MM_PARSE_MALFORMED;
     }
     return MM_PARSE_OK;

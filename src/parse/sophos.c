@@ -22,6 +22,8 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "sophos"
 
@@ -41,14 +43,9 @@ enum skey {
     K__COUNT
 };
 
-struct keymap {
-    const char *name;
-    uint8_t len;
-    uint8_t key;
-};
 
 #define KM(s, k) {s, sizeof(s) - 1, k}
-static const struct keymap keymap[] = {
+static const struct mm_keytab_entry keymap[] = {
     KM("id", K_ID), KM("severity", K_SEVERITY), KM("sys", K_SYS), KM("sub", K_SUB),
     KM("name", K_NAME), KM("action", K_ACTION), KM("fwrule", K_FWRULE), KM("initf", K_INITF),
     KM("outitf", K_OUTITF), KM("srcmac", K_SRCMAC), KM("dstmac", K_DSTMAC),
@@ -86,110 +83,17 @@ static const struct keymap keymap[] = {
 };
 #undef KM
 
-static int eq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int icontains(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n < n) {
-        return 0;
-    }
-    for (size_t i = 0; i + n <= s.n; i++) {
-        size_t j = 0;
-        for (; j < n; j++) {
-            char c = s.p[i + j];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char)(c - 'A' + 'a');
-            }
-            if (c != lit[j]) {
-                break;
-            }
-        }
-        if (j == n) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* s equals lit ignoring ASCII case; lit is lower-case */
-static int ieq(struct mm_str s, const char *lit)
-{
-    return s.p != NULL && s.n == strlen(lit) && icontains(s, lit);
-}
-
-static int is_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
 /* present, not empty, not Sophos's "-" / "N/A" placeholders */
 static int has(struct mm_str s)
 {
-    return s.p != NULL && s.n > 0 && !eq(s, "-") && !eq(s, "N/A");
+    return s.p != NULL && s.n > 0 && !vu_eq(s, "-") && !vu_eq(s, "N/A");
 }
 
 static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
 {
     if (has(s)) {
-        mm_event_set(ev, f, s.p, s.n);
+        vu_set(ev, f, s);
     }
-}
-
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_digits(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-/* Position of key= at the start of body or after a blank; len when absent. */
-static size_t find_key(const char *body, size_t len, const char *key)
-{
-    size_t kn = strlen(key);
-    const char *p = body;
-    const char *end = body + len;
-    while ((size_t)(end - p) >= kn) {
-        const char *hit = memmem(p, (size_t)(end - p), key, kn);
-        if (hit == NULL) {
-            break;
-        }
-        if (hit == body || hit[-1] == ' ' || hit[-1] == '\t') {
-            return (size_t)(hit - body);
-        }
-        p = hit + 1;
-    }
-    return len;
-}
-
-static int has_key(const char *body, size_t len, const char *key)
-{
-    return find_key(body, len, key) < len;
 }
 
 /* The UTM's own header timestamp "2021:05:19-09:39:29 " at the start of raw (after <PRI>). */
@@ -220,14 +124,26 @@ static int utm_header(const struct mm_event *ev)
     return 1;
 }
 
+/* The signature keys, each at the start of the body or after a blank. */
+enum {
+    SIG_SFW, SIG_LOG_ID, SIG_LOG_TYPE, SIG_LOG_COMPONENT, SIG_DEVICE_NAME, SIG_SYS, SIG_SUB
+};
+static const struct vu_sig sigs[] = {
+    [SIG_SFW] = VU_SIG("device=\"SFW\""), [SIG_LOG_ID] = VU_SIG("log_id="),
+    [SIG_LOG_TYPE] = VU_SIG("log_type="), [SIG_LOG_COMPONENT] = VU_SIG("log_component="),
+    [SIG_DEVICE_NAME] = VU_SIG("device_name="), [SIG_SYS] = VU_SIG("sys=\""),
+    [SIG_SUB] = VU_SIG("sub=\""),
+};
+#define SEEN(k) ((seen >> (k)) & 1u)
+
 static int sophos_detect(const struct mm_event *ev, const char *body, size_t len)
 {
-    if (has_key(body, len, "device=\"SFW\"") ||
-        (has_key(body, len, "log_id=") && has_key(body, len, "log_type=") &&
-         (has_key(body, len, "log_component=") || has_key(body, len, "device_name=")))) {
+    unsigned seen = vu_token_sigs(body, len, sigs, sizeof(sigs) / sizeof(sigs[0]));
+    if (SEEN(SIG_SFW) || (SEEN(SIG_LOG_ID) && SEEN(SIG_LOG_TYPE) &&
+                          (SEEN(SIG_LOG_COMPONENT) || SEEN(SIG_DEVICE_NAME)))) {
         return 95;
     }
-    if (has_key(body, len, "sys=\"") && has_key(body, len, "sub=\"")) {
+    if (SEEN(SIG_SYS) && SEEN(SIG_SUB)) {
         return 90;
     }
     if (utm_header(ev)) {
@@ -235,54 +151,30 @@ static int sophos_detect(const struct mm_event *ev, const char *body, size_t len
     }
     return 0;
 }
+#undef SEEN
+
+static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
 
 static int lookup(struct mm_str k)
 {
-    for (size_t i = 0; i < sizeof(keymap) / sizeof(keymap[0]); i++) {
-        if (keymap[i].len == k.n && memcmp(keymap[i].name, k.p, k.n) == 0) {
-            return keymap[i].key;
-        }
-    }
-    return -1;
+    return mm_keytab_find(&keytab, k.p, k.n);
 }
 
 /* Lower-case copy of a short word into scratch (SFOS writes protocol="TCP"). */
 static void set_lower(struct mm_event *ev, enum mm_field f, struct mm_str s)
 {
-    if (!has(s) || s.n > 32) {
-        return;
+    if (has(s)) {
+        vu_set_lower(ev, f, s, 32);
     }
-    char *d = mm_event_alloc(ev, s.n);
-    if (d == NULL) {
-        return;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        char c = s.p[i];
-        d[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    mm_event_set(ev, f, d, s.n);
 }
 
 static void set_transport(struct mm_event *ev, struct mm_str p)
 {
-    const char *name = NULL;
-    if (eq(p, "6")) {
-        name = "tcp";
-    } else if (eq(p, "17")) {
-        name = "udp";
-    } else if (eq(p, "1")) {
-        name = "icmp";
-    } else if (eq(p, "58")) {
-        name = "ipv6-icmp";
-    } else if (eq(p, "47")) {
-        name = "gre";
-    } else if (eq(p, "50")) {
-        name = "esp";
-    }
+    const char *name = vu_proto_name(p);
     if (name != NULL) {
         mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, name);
         mm_event_set(ev, MM_F_NETWORK_IANA_NUMBER, p.p, p.n);
-    } else if (!is_digits(p)) {
+    } else if (!vu_digits(p)) {
         set_lower(ev, MM_F_NETWORK_TRANSPORT, p);
     }
 }
@@ -321,15 +213,15 @@ static void set_url(struct mm_event *ev, struct mm_str u)
 
 static int denied_word(struct mm_str a)
 {
-    return ieq(a, "drop") || ieq(a, "deny") || ieq(a, "denied") || ieq(a, "reject") ||
-           ieq(a, "block") || ieq(a, "blocked") || ieq(a, "dropped") || ieq(a, "virus") ||
-           ieq(a, "quarantine") || ieq(a, "blocked url");
+    return vu_ieq(a, "drop") || vu_ieq(a, "deny") || vu_ieq(a, "denied") || vu_ieq(a, "reject") ||
+           vu_ieq(a, "block") || vu_ieq(a, "blocked") || vu_ieq(a, "dropped") || vu_ieq(a, "virus") ||
+           vu_ieq(a, "quarantine") || vu_ieq(a, "blocked url");
 }
 
 static int allowed_word(struct mm_str a)
 {
-    return ieq(a, "accept") || ieq(a, "allow") || ieq(a, "allowed") || ieq(a, "pass") ||
-           ieq(a, "passed");
+    return vu_ieq(a, "accept") || vu_ieq(a, "allow") || vu_ieq(a, "allowed") || vu_ieq(a, "pass") ||
+           vu_ieq(a, "passed");
 }
 
 static void map_sfos(struct mm_event *ev, const struct mm_str *v)
@@ -343,28 +235,28 @@ static void map_sfos(struct mm_event *ev, const struct mm_str *v)
     set(ev, MM_F_RULE_NAME, v[K_FW_RULE_NAME]);
 
     const char *cat = "network", *etype = "info", *kind = "event";
-    if (eq(type, "Firewall")) {
+    if (vu_eq(type, "Firewall")) {
         cat = "network";
-    } else if (eq(type, "IDP") || eq(type, "IPS")) {
+    } else if (vu_eq(type, "IDP") || vu_eq(type, "IPS")) {
         cat = "intrusion_detection";
         kind = "alert";
-    } else if (eq(type, "Anti-Virus") || eq(type, "ATP") || eq(type, "Sandbox") ||
-               eq(type, "Zero Day Protection")) {
+    } else if (vu_eq(type, "Anti-Virus") || vu_eq(type, "ATP") || vu_eq(type, "Sandbox") ||
+               vu_eq(type, "Zero Day Protection")) {
         cat = "malware";
         kind = "alert";
-    } else if (eq(type, "Content Filtering") || eq(type, "Web Filter") || eq(type, "WAF")) {
+    } else if (vu_eq(type, "Content Filtering") || vu_eq(type, "Web Filter") || vu_eq(type, "WAF")) {
         cat = "web";
-    } else if (eq(type, "Anti-Spam")) {
+    } else if (vu_eq(type, "Anti-Spam")) {
         cat = "email";
-    } else if (eq(type, "System Health")) {
+    } else if (vu_eq(type, "System Health")) {
         cat = "host";
-    } else if (eq(type, "Event") || eq(type, "Admin")) {
-        if (icontains(comp, "auth") || icontains(sub, "auth") || icontains(comp, "login") ||
-            icontains(sub, "login") || icontains(sub, "logout")) {
+    } else if (vu_eq(type, "Event") || vu_eq(type, "Admin")) {
+        if (vu_icontains(comp, "auth") || vu_icontains(sub, "auth") || vu_icontains(comp, "login") ||
+            vu_icontains(sub, "login") || vu_icontains(sub, "logout")) {
             cat = "authentication";
-        } else if (eq(type, "Admin") || icontains(comp, "config") || icontains(sub, "config")) {
+        } else if (vu_eq(type, "Admin") || vu_icontains(comp, "config") || vu_icontains(sub, "config")) {
             cat = "configuration";
-        } else if (icontains(comp, "VPN")) {
+        } else if (vu_icontains(comp, "VPN")) {
             cat = "network";
         } else {
             cat = "host";
@@ -372,7 +264,7 @@ static void map_sfos(struct mm_event *ev, const struct mm_str *v)
     }
     struct mm_str st = v[K_STATUS];
     if (strcmp(cat, "authentication") == 0) {
-        etype = icontains(v[K_MESSAGE], "logged out") || icontains(sub, "logout") ? "end"
+        etype = vu_icontains(v[K_MESSAGE], "logged out") || vu_icontains(sub, "logout") ? "end"
                                                                                   : "start";
     } else if (strcmp(cat, "configuration") == 0) {
         etype = "change";
@@ -381,9 +273,9 @@ static void map_sfos(struct mm_event *ev, const struct mm_str *v)
     } else if (allowed_word(sub) || allowed_word(st)) {
         etype = "allowed";
     }
-    if (ieq(st, "successful") || ieq(st, "success")) {
+    if (vu_ieq(st, "successful") || vu_ieq(st, "success")) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
-    } else if (ieq(st, "failed") || ieq(st, "failure") || icontains(sub, "fail")) {
+    } else if (vu_ieq(st, "failed") || vu_ieq(st, "failure") || vu_icontains(sub, "fail")) {
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
     }
     mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, cat);
@@ -391,20 +283,20 @@ static void map_sfos(struct mm_event *ev, const struct mm_str *v)
     mm_event_set_cstr(ev, MM_F_EVENT_KIND, kind);
     mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, "Sophos Firewall");
 
-    set_num(ev, MM_F_SOURCE_BYTES, v[K_SENT_BYTES]);
-    set_num(ev, MM_F_DESTINATION_BYTES, v[K_RECV_BYTES]);
-    set_num(ev, MM_F_SOURCE_PACKETS, v[K_SENT_PKTS]);
-    set_num(ev, MM_F_DESTINATION_PACKETS, v[K_RECV_PKTS]);
+    vu_set_num(ev, MM_F_SOURCE_BYTES, v[K_SENT_BYTES]);
+    vu_set_num(ev, MM_F_DESTINATION_BYTES, v[K_RECV_BYTES]);
+    vu_set_num(ev, MM_F_SOURCE_PACKETS, v[K_SENT_PKTS]);
+    vu_set_num(ev, MM_F_DESTINATION_PACKETS, v[K_RECV_PKTS]);
     /* WAF: bytesrcv from the client, bytessent back to it */
-    set_num(ev, MM_F_SOURCE_BYTES, v[K_BYTESRCV]);
-    set_num(ev, MM_F_DESTINATION_BYTES, v[K_BYTESSENT]);
-    set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_TRAN_SRC_IP]);
+    vu_set_num(ev, MM_F_SOURCE_BYTES, v[K_BYTESRCV]);
+    vu_set_num(ev, MM_F_DESTINATION_BYTES, v[K_BYTESSENT]);
+    vu_set_ip(ev, MM_F_SOURCE_NAT_IP, v[K_TRAN_SRC_IP]);
     if (ev->f[MM_F_SOURCE_NAT_IP].p != NULL) {
-        set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_TRAN_SRC_PORT]);
+        vu_set_num(ev, MM_F_SOURCE_NAT_PORT, v[K_TRAN_SRC_PORT]);
     }
-    set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_TRAN_DST_IP]);
+    vu_set_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_TRAN_DST_IP]);
     if (ev->f[MM_F_DESTINATION_NAT_IP].p != NULL) {
-        set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_TRAN_DST_PORT]);
+        vu_set_num(ev, MM_F_DESTINATION_NAT_PORT, v[K_TRAN_DST_PORT]);
     }
     set(ev, MM_F_OBSERVER_INGRESS_IF, v[K_IN_IF]);
     set(ev, MM_F_OBSERVER_EGRESS_IF, v[K_OUT_IF]);
@@ -413,7 +305,7 @@ static void map_sfos(struct mm_event *ev, const struct mm_str *v)
     set(ev, MM_F_THREAT_NAME, v[K_THREATNAME]);
     set(ev, MM_F_THREAT_SIGNATURE, v[K_SIGNATURE_MSG]);
     set(ev, MM_F_THREAT_CATEGORY, v[K_CLASSIFICATION]);
-    set_num(ev, MM_F_HTTP_STATUS, v[K_HTTPSTATUS]);
+    vu_set_num(ev, MM_F_HTTP_STATUS, v[K_HTTPSTATUS]);
     set(ev, MM_F_GROUP_NAME, v[K_USERGROUP]);
     if (v[K_SHA256].n == 64) {
         set(ev, MM_F_FILE_HASH_SHA256, v[K_SHA256]);
@@ -433,27 +325,27 @@ static void map_utm(struct mm_event *ev, const struct mm_str *v)
     set(ev, MM_F_RULE_ID, v[K_FWRULE]);
     set(ev, MM_F_OBSERVER_INGRESS_IF, v[K_INITF]);
     set(ev, MM_F_OBSERVER_EGRESS_IF, v[K_OUTITF]);
-    set_num(ev, MM_F_HTTP_STATUS, v[K_STATUSCODE]);
+    vu_set_num(ev, MM_F_HTTP_STATUS, v[K_STATUSCODE]);
     set(ev, MM_F_GROUP_NAME, v[K_GROUP]);
     mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, "UTM");
 
     const char *cat = "host", *etype = "info", *kind = "event";
-    if (eq(sub, "packetfilter") || eq(sub, "ipv6")) {
+    if (vu_eq(sub, "packetfilter") || vu_eq(sub, "ipv6")) {
         cat = "network";
-    } else if (eq(sub, "http") || eq(sub, "waf") || eq(sub, "ftp")) {
+    } else if (vu_eq(sub, "http") || vu_eq(sub, "waf") || vu_eq(sub, "ftp")) {
         cat = "web";
-        set_num(ev, MM_F_DESTINATION_BYTES, v[K_SIZE]);
-    } else if (eq(sub, "ips")) {
+        vu_set_num(ev, MM_F_DESTINATION_BYTES, v[K_SIZE]);
+    } else if (vu_eq(sub, "ips")) {
         cat = "intrusion_detection";
         kind = "alert";
         set(ev, MM_F_THREAT_SIGNATURE, name);
         set(ev, MM_F_RULE_ID, v[K_SID]);
-    } else if (eq(sub, "auth") || icontains(name, "authentication") ||
-               icontains(name, "login") || icontains(name, "logon")) {
+    } else if (vu_eq(sub, "auth") || vu_icontains(name, "authentication") ||
+               vu_icontains(name, "login") || vu_icontains(name, "logon")) {
         cat = "authentication";
-    } else if (eq(sub, "smtp") || eq(sub, "pop3")) {
+    } else if (vu_eq(sub, "smtp") || vu_eq(sub, "pop3")) {
         cat = "email";
-    } else if (eq(sub, "confd") || eq(sub, "config")) {
+    } else if (vu_eq(sub, "confd") || vu_eq(sub, "config")) {
         cat = "configuration";
     }
     if (has(v[K_VIRUS])) {
@@ -462,10 +354,10 @@ static void map_utm(struct mm_event *ev, const struct mm_str *v)
         set(ev, MM_F_THREAT_NAME, v[K_VIRUS]);
     }
     if (strcmp(cat, "authentication") == 0) {
-        etype = icontains(name, "logout") || icontains(name, "logged out") ? "end" : "start";
-        if (icontains(name, "fail") || icontains(name, "denied") || denied_word(act)) {
+        etype = vu_icontains(name, "logout") || vu_icontains(name, "logged out") ? "end" : "start";
+        if (vu_icontains(name, "fail") || vu_icontains(name, "denied") || denied_word(act)) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
-        } else if (icontains(name, "success") || icontains(name, "logged in") ||
+        } else if (vu_icontains(name, "success") || vu_icontains(name, "logged in") ||
                    allowed_word(act)) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
         }
@@ -476,9 +368,9 @@ static void map_utm(struct mm_event *ev, const struct mm_str *v)
         etype = "change";
     } else if (denied_word(act)) {
         etype = "denied";
-    } else if (allowed_word(act) || icontains(act, "request")) {
+    } else if (allowed_word(act) || vu_icontains(act, "request")) {
         etype = "allowed";
-    } else if (eq(sub, "ips")) {
+    } else if (vu_eq(sub, "ips")) {
         etype = "info";
     }
     mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, cat);
@@ -533,7 +425,7 @@ static enum mm_parse_rc sophos_parse(struct mm_event *ev, const char *body, size
             v[k] = val;
         }
     }
-    int sfos = v[K_LOG_TYPE].p != NULL || eq(v[K_DEVICE], "SFW");
+    int sfos = v[K_LOG_TYPE].p != NULL || vu_eq(v[K_DEVICE], "SFW");
     int utm = v[K_SYS].p != NULL || v[K_SUB].p != NULL || v[K_ID].p != NULL;
     if (!sfos && !utm && !utm_header(ev)) {
         return MM_PARSE_NOMATCH;
@@ -541,13 +433,13 @@ static enum mm_parse_rc sophos_parse(struct mm_event *ev, const char *body, size
     mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, "Sophos");
     mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "firewall");
 
-    set_ip(ev, MM_F_SOURCE_IP, v[K_SRCIP]);
-    set_ip(ev, MM_F_DESTINATION_IP, v[K_DSTIP]);
+    vu_set_ip(ev, MM_F_SOURCE_IP, v[K_SRCIP]);
+    vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_DSTIP]);
     if (ev->f[MM_F_DESTINATION_IP].p == NULL) {
-        set_ip(ev, MM_F_DESTINATION_IP, v[K_LOCALIP]);
+        vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_LOCALIP]);
     }
-    set_num(ev, MM_F_SOURCE_PORT, v[K_SRCPORT]);
-    set_num(ev, MM_F_DESTINATION_PORT, v[K_DSTPORT]);
+    vu_set_num(ev, MM_F_SOURCE_PORT, v[K_SRCPORT]);
+    vu_set_num(ev, MM_F_DESTINATION_PORT, v[K_DSTPORT]);
     set(ev, MM_F_SOURCE_MAC, v[K_SRCMAC]);
     set(ev, MM_F_DESTINATION_MAC, v[K_DSTMAC]);
     set_transport(ev, v[K_PROTO]);

@@ -276,6 +276,9 @@ static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event
     a->rule_id = strdup(r->id);
     a->rule_title = strdup(r->title);
     a->tags_json = strdup(r->tags_json ? r->tags_json : "[]");
+    if (r->description != NULL) {
+        a->rule_description = strdup(r->description); /* NULL on failure: only a hint */
+    }
     a->group_key = mm_buf_steal(text);
     a->group_json = mm_buf_steal(json);
     a->fields_json = fields_json(ev);

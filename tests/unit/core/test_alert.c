@@ -60,6 +60,18 @@ static void test_json_shape(void **state)
                         "\"fields\":{\"source.ip\":\"203.0.113.9\",\"source.port\":4242},"
                         "\"evidence\":[\"line \\\"one\\\"\",\"bad \\u00ff\\u00fe byte\\ttab\"]}");
     assert_null(strchr(b.p, '\n'));
+
+    /* the rule's description (what to do) travels inside "rule" */
+    a->rule_description = strdup("Block \"it\".");
+    assert_non_null(a->rule_description);
+    mm_buf_reset(&b);
+    assert_int_equal(mm_alert_to_json(a, &b), MM_OK);
+    assert_non_null(strstr(b.p, "\"tags\":[\"attack.t1110\"],"
+                                "\"description\":\"Block \\\"it\\\".\"},\"severity\""));
+    struct mm_alert *d = mm_alert_dup(a);
+    assert_non_null(d);
+    assert_string_equal(d->rule_description, a->rule_description);
+    mm_alert_free(d);
     mm_buf_free(&b);
     mm_alert_free(a);
 }
