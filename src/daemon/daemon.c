@@ -37,6 +37,48 @@ static struct mm_ruleset *load_rules(const struct mm_config *cfg)
     return rs;
 }
 
+/*
+ * Build a new ruleset beside the running one and swap it in only when it
+ * loaded without any error; otherwise the running rules stay in force.
+ */
+static void reload(struct mm_pipeline *pipe, const struct mm_config *cfg, const char *why)
+{
+    mm_sd_notify("RELOADING=1");
+    log_info("%s: reloading rules", why);
+    struct mm_ruleset *nrs = load_rules(cfg);
+    if (nrs == NULL) {
+        pthread_mutex_lock(&pipe->rules_mu);
+        size_t n = pipe->rules ? mm_ruleset_count(pipe->rules) : 0;
+        pthread_mutex_unlock(&pipe->rules_mu);
+        log_warnx("new rules rejected; the %zu running rules stay in force", n);
+    } else {
+        log_info("rules reloaded: %zu rules in force", mm_ruleset_count(nrs));
+        mm_pipeline_set_rules(pipe, nrs);
+    }
+    mm_sd_notify("READY=1");
+}
+
+static int64_t wall_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Whether a list, holiday or GeoIP file of the running rules changed (stat, rate-limited). */
+static int lists_changed(struct mm_pipeline *pipe)
+{
+    pthread_mutex_lock(&pipe->rules_mu);
+    struct mm_ruleset *rs = pipe->rules;
+    if (rs != NULL) {
+        mm_ruleset_ref(rs);
+    }
+    pthread_mutex_unlock(&pipe->rules_mu);
+    int changed = rs != NULL && mm_ruleset_lists_changed(rs, wall_ns());
+    mm_ruleset_unref(rs);
+    return changed;
+}
+
 /* ---- operations (status, watchdog) ---- */
 
 static int64_t mono_ns(void)
@@ -211,26 +253,20 @@ int mm_daemon_run(struct mm_config *cfg)
         }
         int sig = sigtimedwait(&set, NULL, &to);
         if (sig < 0) {
-            if (errno == EAGAIN || errno == EINTR) {
+            if (errno == EAGAIN) {
+                if (lists_changed(&pipe)) {
+                    reload(&pipe, cfg, "a list file changed");
+                }
+                continue;
+            }
+            if (errno == EINTR) {
                 continue;
             }
             log_warn("sigtimedwait");
             break;
         }
         if (sig == SIGHUP) {
-            mm_sd_notify("RELOADING=1");
-            log_info("SIGHUP: reloading rules");
-            struct mm_ruleset *nrs = load_rules(cfg);
-            if (nrs == NULL) {
-                pthread_mutex_lock(&pipe.rules_mu);
-                size_t n = pipe.rules ? mm_ruleset_count(pipe.rules) : 0;
-                pthread_mutex_unlock(&pipe.rules_mu);
-                log_warnx("new rules rejected; the %zu running rules stay in force", n);
-            } else {
-                log_info("rules reloaded: %zu rules in force", mm_ruleset_count(nrs));
-                mm_pipeline_set_rules(&pipe, nrs);
-            }
-            mm_sd_notify("READY=1");
+            reload(&pipe, cfg, "SIGHUP");
             continue;
         }
         log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
