@@ -1,2 +1,0 @@
-CMakeFiles/mm_parse.dir/cmake/empty.c.o: /work/main/cmake/empty.c \
- /usr/include/stdc-predef.h

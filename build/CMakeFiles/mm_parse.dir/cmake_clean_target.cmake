@@ -1,3 +1,0 @@
-file(REMOVE_RECURSE
-  "libmm_parse.a"
-)
