@@ -34,11 +34,11 @@
 struct listing {
     int jsonl;
     int color;
-    int tty;           /* stdout is a terminal: header, in-place redraw */
-    int following;     /* printing changes after the first listing */
+    int tty;       /* stdout is a terminal: header, in-place redraw */
+    int following; /* printing changes after the first listing */
     const struct mm_tz *tz;
-    size_t title_w;    /* width of the rule column */
-    uint64_t last_id;  /* incident on the last line printed (redraw target) */
+    size_t title_w;   /* width of the rule column */
+    uint64_t last_id; /* incident on the last line printed (redraw target) */
     size_t printed;
 };
 
@@ -170,23 +170,27 @@ static void collected_free(struct collected *c)
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: mimamori alerts [-c FILE] [--since TIME] [--until TIME] [--min-severity LEVEL]\n"
-            "                       [--format text|jsonl] [--limit N] [--follow]\n"
-            "TIME: a duration back from now (30m, 24h, 7d) or a date (2026-11-02,\n"
-            "      2026-11-02T08:00); --since/--until select incidents that overlap the period.\n"
-            "--follow: keep printing new alerts and updates of open incidents (marked \xe2\x86\xbb);\n"
-            "          on a terminal an update of the last line redraws it.\n");
+    fprintf(
+        stderr,
+        "usage: mimamori alerts [-c FILE] [--since TIME] [--until TIME] [--min-severity LEVEL]\n"
+        "                       [--format text|jsonl] [--limit N] [--follow]\n"
+        "TIME: a duration back from now (30m, 24h, 7d) or a date (2026-11-02,\n"
+        "      2026-11-02T08:00); --since/--until select incidents that overlap the period.\n"
+        "--follow: keep printing new alerts and updates of open incidents (marked \xe2\x86\xbb);\n"
+        "          on a terminal an update of the last line redraws it.\n");
 }
 
 int mm_cmd_alerts(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"since", required_argument, NULL, 's'},
-        {"until", required_argument, NULL, 'u'},  {"min-severity", required_argument, NULL, 'm'},
-        {"format", required_argument, NULL, 'F'}, {"limit", required_argument, NULL, 'n'},
-        {"follow", no_argument, NULL, 'f'},       {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"since", required_argument, NULL, 's'},
+                                         {"until", required_argument, NULL, 'u'},
+                                         {"min-severity", required_argument, NULL, 'm'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"limit", required_argument, NULL, 'n'},
+                                         {"follow", no_argument, NULL, 'f'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *cfgpath = NULL;
     const char *since = NULL, *until = NULL;
     int follow = 0;
@@ -212,8 +216,10 @@ int mm_cmd_alerts(int argc, char **argv)
         case 'm': {
             int s = mm_severity_parse(optarg);
             if (s < 0) {
-                fprintf(stderr, "mimamori: unknown severity '%s' "
-                                "(informational, low, medium, high, critical)\n", optarg);
+                fprintf(stderr,
+                        "mimamori: unknown severity '%s' "
+                        "(informational, low, medium, high, critical)\n",
+                        optarg);
                 return 2;
             }
             q.min_severity = s;
@@ -285,8 +291,10 @@ int mm_cmd_alerts(int argc, char **argv)
     }
     enum mm_err rc = mm_store_open(&st, cfg->database, 1);
     if (rc != MM_OK) {
-        fprintf(stderr, "mimamori: %s: cannot open the database (%s); has `mimamori run` "
-                        "started with this config?\n", cfg->database, mm_strerror(rc));
+        fprintf(stderr,
+                "mimamori: %s: cannot open the database (%s); has `mimamori run` "
+                "started with this config?\n",
+                cfg->database, mm_strerror(rc));
         goto done;
     }
     int64_t last = 0;

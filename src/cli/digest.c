@@ -170,7 +170,7 @@ static struct mm_ruleset *quiet_rules(const struct mm_config *cfg)
     struct mm_diag dg;
     struct mm_ruleset *rs = NULL;
     mm_diag_init(&dg);
-    if (mm_ruleset_load(&rs, (const char *const *)cfg->rules, cfg->nrules, &dg) != MM_OK) {
+    if (mm_ruleset_load_cfg(&rs, cfg, (const char *const *)cfg->rules, cfg->nrules, &dg) != MM_OK) {
         mm_ruleset_unref(rs);
         rs = NULL;
     }
@@ -207,8 +207,8 @@ static void html_text(FILE *f, const char *s)
     }
 }
 
-static void print_text(const struct digest *d, const struct mm_tz *tz, int64_t since,
-                       int64_t until, int64_t now, int color)
+static void print_text(const struct digest *d, const struct mm_tz *tz, int64_t since, int64_t until,
+                       int64_t now, int color)
 {
     char a[32], b[32], text[512];
     mm_fmt_time(tz, since, a, sizeof(a));
@@ -247,10 +247,11 @@ static void print_text(const struct digest *d, const struct mm_tz *tz, int64_t s
     mm_fmt_cell(stdout, "RULE", title_w, 0);
     printf("  ");
     mm_fmt_cell(stdout, "WHO", who_w, 0);
-    printf("  %-16s  %s\n", "FIRST SEEN", "LAST SEEN");
+    printf("  %-16s  %s", "FIRST SEEN", "LAST SEEN");
     if (color) {
         fputs(MM_FMT_RESET, stdout);
     }
+    printf("\n");
     for (size_t i = 0; i < d->n; i++) {
         const struct incident *x = &d->v[i];
         char cnt[32], first[32], last[32], ago[32];
@@ -274,8 +275,7 @@ static void print_text(const struct digest *d, const struct mm_tz *tz, int64_t s
         printf("  %7s  ", cnt);
         mm_fmt_cell(stdout, mm_fmt_escape(x->title, text, sizeof(text)), title_w, 0);
         printf("  ");
-        mm_fmt_cell(stdout, mm_fmt_escape(x->group_key[0] ? x->group_key : "-", text,
-                                          sizeof(text)),
+        mm_fmt_cell(stdout, mm_fmt_escape(x->group_key[0] ? x->group_key : "-", text, sizeof(text)),
                     who_w, 0);
         printf("  %-16s  %s (%s)", first, last, ago);
         if (x->alerts > 1) {
@@ -300,8 +300,9 @@ static void print_jsonl(const struct digest *d)
         mm_buf_printf(&b, "},\"severity\":\"%s\",\"group_key\":",
                       mm_severity_name((enum mm_severity)x->severity));
         mm_buf_json_str(&b, x->group_key, strlen(x->group_key));
-        mm_buf_printf(&b, ",\"count\":%llu,\"alerts\":%zu,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
-                          "\"ongoing\":%s}\n",
+        mm_buf_printf(&b,
+                      ",\"count\":%llu,\"alerts\":%zu,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
+                      "\"ongoing\":%s}\n",
                       (unsigned long long)x->count, x->alerts,
                       mm_time_format(x->first_ns, first, sizeof(first)),
                       mm_time_format(x->last_ns, last, sizeof(last)),
@@ -311,8 +312,8 @@ static void print_jsonl(const struct digest *d)
     mm_buf_free(&b);
 }
 
-static void print_html(const struct digest *d, const struct mm_tz *tz, int64_t since,
-                       int64_t until, int64_t now)
+static void print_html(const struct digest *d, const struct mm_tz *tz, int64_t since, int64_t until,
+                       int64_t now)
 {
     static const char *const sev_bg[] = {"#e0e0e0", "#cfe8fc", "#ffe7a3", "#ffb3a7", "#e7a6f5"};
     char a[32], b[32];
@@ -364,20 +365,21 @@ static void print_html(const struct digest *d, const struct mm_tz *tz, int64_t s
 
 static void usage(void)
 {
-    fprintf(stderr,
-            "usage: mimamori digest [-c FILE] [--since TIME] [--until TIME]\n"
-            "                       [--min-severity LEVEL] [--format text|jsonl|html]\n"
-            "TIME: a duration back from now (30m, 24h, 7d) or a date (2026-11-02,\n"
-            "      2026-11-02T08:00).  Default: the last 24 hours.\n");
+    fprintf(stderr, "usage: mimamori digest [-c FILE] [--since TIME] [--until TIME]\n"
+                    "                       [--min-severity LEVEL] [--format text|jsonl|html]\n"
+                    "TIME: a duration back from now (30m, 24h, 7d) or a date (2026-11-02,\n"
+                    "      2026-11-02T08:00).  Default: the last 24 hours.\n");
 }
 
 int mm_cmd_digest(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"since", required_argument, NULL, 's'},
-        {"until", required_argument, NULL, 'u'},  {"min-severity", required_argument, NULL, 'm'},
-        {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"since", required_argument, NULL, 's'},
+                                         {"until", required_argument, NULL, 'u'},
+                                         {"min-severity", required_argument, NULL, 'm'},
+                                         {"format", required_argument, NULL, 'F'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     const char *cfgpath = NULL, *since = "24h", *until = NULL;
     enum digest_format fmt = FMT_TEXT;
     struct mm_alert_query q;
@@ -399,8 +401,10 @@ int mm_cmd_digest(int argc, char **argv)
         case 'm': {
             int s = mm_severity_parse(optarg);
             if (s < 0) {
-                fprintf(stderr, "mimamori: unknown severity '%s' "
-                                "(informational, low, medium, high, critical)\n", optarg);
+                fprintf(stderr,
+                        "mimamori: unknown severity '%s' "
+                        "(informational, low, medium, high, critical)\n",
+                        optarg);
                 return 2;
             }
             q.min_severity = s;
@@ -461,8 +465,10 @@ int mm_cmd_digest(int argc, char **argv)
     }
     enum mm_err rc = mm_store_open(&st, cfg->database, 1);
     if (rc != MM_OK) {
-        fprintf(stderr, "mimamori: %s: cannot open the database (%s); has `mimamori run` "
-                        "started with this config?\n", cfg->database, mm_strerror(rc));
+        fprintf(stderr,
+                "mimamori: %s: cannot open the database (%s); has `mimamori run` "
+                "started with this config?\n",
+                cfg->database, mm_strerror(rc));
         goto done;
     }
     rc = mm_store_query_alerts(st, &q, add_alert, &d, NULL);
@@ -478,7 +484,9 @@ int mm_cmd_digest(int argc, char **argv)
     for (size_t i = 0; i < d.n; i++) {
         d.v[i].ongoing = d.v[i].last_ns >= end - window_of(rs, d.v[i].rule_id);
     }
-    qsort(d.v, d.n, sizeof(d.v[0]), worst_first);
+    if (d.n > 1) {
+        qsort(d.v, d.n, sizeof(d.v[0]), worst_first);
+    }
     switch (fmt) {
     case FMT_TEXT:
         print_text(&d, tz, q.since_ns, q.until_ns, now, mm_fmt_use_color(1));

@@ -215,7 +215,8 @@ void mm_fmt_span(int64_t ns, char *dst, size_t cap)
         }
     } else if (s < 100 * 86400) {
         if (s % 86400 >= 3600) {
-            snprintf(dst, cap, "%lldd %lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+            snprintf(dst, cap, "%lldd %lldh", (long long)(s / 86400),
+                     (long long)(s % 86400 / 3600));
         } else {
             snprintf(dst, cap, "%lldd", (long long)(s / 86400));
         }

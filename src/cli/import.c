@@ -84,7 +84,8 @@ static struct mm_ruleset *load_rules(const struct mm_config *cfg)
     struct mm_diag d;
     struct mm_ruleset *rs = NULL;
     mm_diag_init(&d);
-    enum mm_err rc = mm_ruleset_load(&rs, (const char *const *)cfg->rules, cfg->nrules, &d);
+    enum mm_err rc =
+        mm_ruleset_load_cfg(&rs, cfg, (const char *const *)cfg->rules, cfg->nrules, &d);
     mm_diag_print(&d, stderr);
     mm_diag_free(&d);
     if (rc != MM_OK) {
@@ -111,8 +112,8 @@ static long long feed(FILE *f, const char *name, struct mm_msgq *q, size_t max_m
     while (!interrupted && (len = getline(&line, &cap, f)) >= 0) {
         if (n == 0 && len >= 2 && (unsigned char)line[0] == 0x1f &&
             (unsigned char)line[1] == 0x8b) {
-            fprintf(stderr, "mimamori: %s is gzip-compressed: zcat %s | mimamori import -\n",
-                    name, name);
+            fprintf(stderr, "mimamori: %s is gzip-compressed: zcat %s | mimamori import -\n", name,
+                    name);
             break;
         }
         while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) {
@@ -271,8 +272,7 @@ int mm_cmd_import(int argc, char **argv)
             "alerts%s\n",
             lines, files, files == 1 ? "" : "s", (unsigned long long)atomic_load(&pipe.parsed),
             (unsigned long long)atomic_load(&pipe.unparsed),
-            (unsigned long long)atomic_load(&pipe.alerts),
-            interrupted ? " - interrupted" : "");
+            (unsigned long long)atomic_load(&pipe.alerts), interrupted ? " - interrupted" : "");
     status = failed || interrupted ? 1 : 0;
 done:
     if (q != NULL) {

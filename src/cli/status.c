@@ -41,7 +41,7 @@
 struct src_row {
     struct mm_source_delta s;
     int silent;
-    int64_t gap_ns; /* usual gap between messages, 0 unknown */
+    int64_t gap_ns;     /* usual gap between messages, 0 unknown */
     const char *now_as; /* another source that is this device now (imported history) */
 };
 
@@ -126,11 +126,10 @@ static int print_outbox(void *arg, const struct mm_outbox_stat *o)
         *first = 0;
     }
     mm_fmt_ago(mm_cli_now_ns(), o->last_sent_ns, ago, sizeof(ago));
-    printf("%-16s  %7llu  %6llu  %7llu  %-10s  %s\n",
-           mm_fmt_escape(o->channel, text, sizeof(text)), (unsigned long long)o->pending,
-           (unsigned long long)o->failed, (unsigned long long)o->sent, ago,
-           o->pending > 0 || o->failed > 0 ? mm_fmt_escape(o->last_error, text, sizeof(text))
-                                           : "");
+    printf("%-16s  %7llu  %6llu  %7llu  %-10s  %s\n", mm_fmt_escape(o->channel, text, sizeof(text)),
+           (unsigned long long)o->pending, (unsigned long long)o->failed,
+           (unsigned long long)o->sent, ago,
+           o->pending > 0 || o->failed > 0 ? mm_fmt_escape(o->last_error, text, sizeof(text)) : "");
     return 0;
 }
 
@@ -339,9 +338,9 @@ int mm_cmd_status(int argc, char **argv)
         mm_fmt_count(r->s.received, n1, sizeof(n1));
         mm_fmt_cell(stdout, mm_fmt_escape(r->s.source, text, sizeof(text)), 24, 0);
         printf("  ");
-        mm_fmt_cell(stdout, mm_fmt_escape(r->s.hostname[0] ? r->s.hostname : "-", text,
-                                          sizeof(text)),
-                    18, 0);
+        mm_fmt_cell(stdout,
+                    mm_fmt_escape(r->s.hostname[0] ? r->s.hostname : "-", text, sizeof(text)), 18,
+                    0);
         printf("  %-10s  %-10s  %10s", r->s.parser[0] ? r->s.parser : "-", t1, n1);
         if (r->silent) {
             nsilent++;

@@ -29,6 +29,8 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "checkpoint"
 
@@ -99,184 +101,101 @@ enum ckey {
     K__COUNT
 };
 
-struct keyname {
-    const char *name;
-    uint8_t key;
+#define KM(s, k) {s, sizeof(s) - 1, k}
+static const struct mm_keytab_entry keynames[] = {
+    KM("action", K_ACTION),
+    KM("src", K_SRC),
+    KM("dst", K_DST),
+    KM("s_port", K_SPORT),
+    KM("service", K_SERVICE),
+    KM("proto", K_PROTO),
+    KM("origin", K_ORIGIN),
+    KM("orig", K_ORIG_LEGACY),
+    KM("originsicname", K_ORIGINSICNAME),
+    KM("product", K_PRODUCT),
+    KM("ifdir", K_IFDIR),
+    KM("i/f_dir", K_IFDIR),
+    KM("ifname", K_IFNAME),
+    KM("i/f_name", K_IFNAME),
+    KM("conn_direction", K_CONN_DIRECTION),
+    KM("inzone", K_INZONE),
+    KM("outzone", K_OUTZONE),
+    KM("xlatesrc", K_XLATESRC),
+    KM("xlatedst", K_XLATEDST),
+    KM("xlatesport", K_XLATESPORT),
+    KM("xlatedport", K_XLATEDPORT),
+    KM("rule_name", K_RULE_NAME),
+    KM("rule_uid", K_RULE_UID),
+    KM("rule", K_RULE),
+    KM("user", K_USER),
+    KM("src_user_name", K_SRC_USER_NAME),
+    KM("dst_user_name", K_DST_USER_NAME),
+    KM("administrator", K_ADMINISTRATOR),
+    KM("resource", K_RESOURCE),
+    KM("protection_name", K_PROTECTION_NAME),
+    KM("attack", K_ATTACK),
+    KM("malware_family", K_MALWARE_FAMILY),
+    KM("industry_reference", K_INDUSTRY_REF),
+    KM("severity", K_SEVERITY),
+    KM("client_outbound_bytes", K_CLIENT_OUT_BYTES),
+    KM("client_inbound_bytes", K_CLIENT_IN_BYTES),
+    KM("sent_bytes", K_SENT_BYTES),
+    KM("received_bytes", K_RECEIVED_BYTES),
+    KM("bytes", K_BYTES),
+    KM("packets", K_PACKETS),
+    KM("client_outbound_packets", K_CLIENT_OUT_PACKETS),
+    KM("client_inbound_packets", K_CLIENT_IN_PACKETS),
+    KM("service_id", K_SERVICE_ID),
+    KM("loguid", K_LOGUID),
+    KM("sys_message", K_SYS_MESSAGE),
+    KM("description", K_DESCRIPTION),
+    KM("reason", K_REASON),
+    KM("auth_status", K_AUTH_STATUS),
+    KM("community", K_COMMUNITY),
+    KM("scheme", K_SCHEME),
+    KM("match_id", K_MATCH_ID),
+    KM("layer_name", K_LAYER_NAME),
+    KM("src_machine_name", K_SRC_MACHINE_NAME),
+    KM("appi_name", K_APPI_NAME),
+    KM("file_name", K_FILE_NAME),
+    KM("malware_action", K_MALWARE_ACTION),
+    KM("protection_type", K_PROTECTION_TYPE),
+    KM("domain", K_DOMAIN),
+    KM("method", K_METHOD),
+    KM("office_mode_ip", K_OFFICE_MODE_IP),
+    KM("msg", K_MSG),
+    KM("file_sha256", K_FILE_SHA256),
+    KM("src_mac", K_SRC_MAC),
+    KM("dst_mac", K_DST_MAC),
+    KM("time", K_TIME),
 };
-
-static const struct keyname keynames[] = {
-    {"action", K_ACTION},
-    {"src", K_SRC},
-    {"dst", K_DST},
-    {"s_port", K_SPORT},
-    {"service", K_SERVICE},
-    {"proto", K_PROTO},
-    {"origin", K_ORIGIN},
-    {"orig", K_ORIG_LEGACY},
-    {"originsicname", K_ORIGINSICNAME},
-    {"product", K_PRODUCT},
-    {"ifdir", K_IFDIR},
-    {"i/f_dir", K_IFDIR},
-    {"ifname", K_IFNAME},
-    {"i/f_name", K_IFNAME},
-    {"conn_direction", K_CONN_DIRECTION},
-    {"inzone", K_INZONE},
-    {"outzone", K_OUTZONE},
-    {"xlatesrc", K_XLATESRC},
-    {"xlatedst", K_XLATEDST},
-    {"xlatesport", K_XLATESPORT},
-    {"xlatedport", K_XLATEDPORT},
-    {"rule_name", K_RULE_NAME},
-    {"rule_uid", K_RULE_UID},
-    {"rule", K_RULE},
-    {"user", K_USER},
-    {"src_user_name", K_SRC_USER_NAME},
-    {"dst_user_name", K_DST_USER_NAME},
-    {"administrator", K_ADMINISTRATOR},
-    {"resource", K_RESOURCE},
-    {"protection_name", K_PROTECTION_NAME},
-    {"attack", K_ATTACK},
-    {"malware_family", K_MALWARE_FAMILY},
-    {"industry_reference", K_INDUSTRY_REF},
-    {"severity", K_SEVERITY},
-    {"client_outbound_bytes", K_CLIENT_OUT_BYTES},
-    {"client_inbound_bytes", K_CLIENT_IN_BYTES},
-    {"sent_bytes", K_SENT_BYTES},
-    {"received_bytes", K_RECEIVED_BYTES},
-    {"bytes", K_BYTES},
-    {"packets", K_PACKETS},
-    {"client_outbound_packets", K_CLIENT_OUT_PACKETS},
-    {"client_inbound_packets", K_CLIENT_IN_PACKETS},
-    {"service_id", K_SERVICE_ID},
-    {"loguid", K_LOGUID},
-    {"sys_message", K_SYS_MESSAGE},
-    {"description", K_DESCRIPTION},
-    {"reason", K_REASON},
-    {"auth_status", K_AUTH_STATUS},
-    {"community", K_COMMUNITY},
-    {"scheme", K_SCHEME},
-    {"match_id", K_MATCH_ID},
-    {"layer_name", K_LAYER_NAME},
-    {"src_machine_name", K_SRC_MACHINE_NAME},
-    {"appi_name", K_APPI_NAME},
-    {"file_name", K_FILE_NAME},
-    {"malware_action", K_MALWARE_ACTION},
-    {"protection_type", K_PROTECTION_TYPE},
-    {"domain", K_DOMAIN},
-    {"method", K_METHOD},
-    {"office_mode_ip", K_OFFICE_MODE_IP},
-    {"msg", K_MSG},
-    {"file_sha256", K_FILE_SHA256},
-    {"src_mac", K_SRC_MAC},
-    {"dst_mac", K_DST_MAC},
-    {"time", K_TIME},
-};
-
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
-static int ieq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n != n) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (lower(s.p[i]) != lit[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int icontains(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL) {
-        return 0;
-    }
-    for (size_t i = 0; i + n <= s.n; i++) {
-        size_t j = 0;
-        while (j < n && lower(s.p[i + j]) == lit[j]) {
-            j++;
-        }
-        if (j == n) {
-            return 1;
-        }
-    }
-    return 0;
-}
+#undef KM
 
 static int has(struct mm_str s)
 {
     return s.p != NULL && s.n > 0;
 }
 
-static int all_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (has(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
 /* NAT addresses: 0.0.0.0 and port 0 mean "not translated". */
 static void set_nat_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
 {
-    if (is_ip(s) && !(s.n == 7 && memcmp(s.p, "0.0.0.0", 7) == 0)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (all_digits(s)) {
+    if (vu_ip(s) && !(s.n == 7 && memcmp(s.p, "0.0.0.0", 7) == 0)) {
         mm_event_set(ev, f, s.p, s.n);
     }
 }
 
 static void set_nat_port(struct mm_event *ev, enum mm_field f, struct mm_str s)
 {
-    if (all_digits(s) && !(s.n == 1 && s.p[0] == '0')) {
+    if (vu_digits(s) && !(s.n == 1 && s.p[0] == '0')) {
         mm_event_set(ev, f, s.p, s.n);
     }
 }
 
+static struct mm_keytab keytab = MM_KEYTAB_INIT(keynames);
+
 static int lookup(const char *k, size_t n)
 {
-    for (size_t i = 0; i < sizeof(keynames) / sizeof(keynames[0]); i++) {
-        if (strlen(keynames[i].name) == n && memcmp(keynames[i].name, k, n) == 0) {
-            return keynames[i].key;
-        }
-    }
-    return -1;
+    return mm_keytab_find(&keytab, k, n);
 }
 
 static void pair(struct mm_event *ev, struct mm_str *v, const char *k, size_t kn, struct mm_str val)
@@ -465,31 +384,16 @@ static int read_legacy(struct mm_event *ev, const char *p, const char *end, stru
     return n;
 }
 
-static const char *proto_name(struct mm_str s)
-{
-    static const char *const t[][2] = {
-        {"6", "tcp"},   {"17", "udp"},  {"1", "icmp"},    {"58", "ipv6-icmp"}, {"47", "gre"},
-        {"50", "esp"},  {"51", "ah"},   {"2", "igmp"},    {"132", "sctp"},     {"89", "ospf"},
-        {"tcp", "tcp"}, {"udp", "udp"}, {"icmp", "icmp"}, {"esp", "esp"},      {"gre", "gre"},
-    };
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-        if (ieq(s, t[i][0])) {
-            return t[i][1];
-        }
-    }
-    return NULL;
-}
-
 static int zone_internal(struct mm_str z)
 {
-    return ieq(z, "internal") || ieq(z, "local") || ieq(z, "dmz");
+    return vu_ieq(z, "internal") || vu_ieq(z, "local") || vu_ieq(z, "dmz");
 }
 
 /* "CN=gw-name,O=mgmt..xyz" -> "gw-name" */
 static struct mm_str cn_of(struct mm_str s)
 {
     struct mm_str r = {NULL, 0};
-    if (s.p == NULL || s.n < 4 || lower(s.p[0]) != 'c' || lower(s.p[1]) != 'n' || s.p[2] != '=') {
+    if (s.p == NULL || s.n < 4 || vu_lower(s.p[0]) != 'c' || vu_lower(s.p[1]) != 'n' || s.p[2] != '=') {
         return r;
     }
     const char *b = s.p + 3;
@@ -523,133 +427,118 @@ static struct mm_str url_host(struct mm_str u)
     return r;
 }
 
-static void set_slug(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (!has(s) || s.n > 64) {
-        return;
-    }
-    char *d = mm_event_alloc(ev, s.n);
-    if (d == NULL) {
-        return;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        d[i] = lower(s.p[i]);
-    }
-    mm_event_set(ev, f, d, s.n);
-}
-
 static void map_fields(struct mm_event *ev, const struct mm_str *v)
 {
     mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, "Check Point");
     mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "firewall");
-    set(ev, MM_F_OBSERVER_PRODUCT, v[K_PRODUCT]);
+    vu_set(ev, MM_F_OBSERVER_PRODUCT, v[K_PRODUCT]);
     struct mm_str gw = has(v[K_ORIGIN]) ? v[K_ORIGIN] : v[K_ORIG_LEGACY];
-    if (is_ip(gw)) {
+    if (vu_ip(gw)) {
         (void)mm_event_add(ev, NULL, "observer.ip", 11, gw.p, gw.n);
     }
     struct mm_str cn = cn_of(v[K_ORIGINSICNAME]);
     if (has(cn)) {
-        set(ev, MM_F_OBSERVER_NAME, cn);
-    } else if (has(gw) && !is_ip(gw)) {
-        set(ev, MM_F_OBSERVER_NAME, gw);
+        vu_set(ev, MM_F_OBSERVER_NAME, cn);
+    } else if (has(gw) && !vu_ip(gw)) {
+        vu_set(ev, MM_F_OBSERVER_NAME, gw);
     } else if (ev->f[MM_F_HOST_HOSTNAME].p != NULL) {
         mm_event_set(ev, MM_F_OBSERVER_NAME, ev->f[MM_F_HOST_HOSTNAME].p,
                      ev->f[MM_F_HOST_HOSTNAME].n);
     }
 
-    set_ip(ev, MM_F_SOURCE_IP, v[K_SRC]);
-    set_ip(ev, MM_F_DESTINATION_IP, v[K_DST]);
-    set_num(ev, MM_F_SOURCE_PORT, v[K_SPORT]);
-    if (all_digits(v[K_SERVICE])) {
-        set_num(ev, MM_F_DESTINATION_PORT, v[K_SERVICE]);
+    vu_set_ip(ev, MM_F_SOURCE_IP, v[K_SRC]);
+    vu_set_ip(ev, MM_F_DESTINATION_IP, v[K_DST]);
+    vu_set_num(ev, MM_F_SOURCE_PORT, v[K_SPORT]);
+    if (vu_digits(v[K_SERVICE])) {
+        vu_set_num(ev, MM_F_DESTINATION_PORT, v[K_SERVICE]);
     } else if (has(v[K_SERVICE])) {
-        set_slug(ev, MM_F_NETWORK_PROTOCOL, v[K_SERVICE]);
+        vu_set_lower(ev, MM_F_NETWORK_PROTOCOL, v[K_SERVICE], 64);
     }
     if (has(v[K_SERVICE_ID])) {
-        set_slug(ev, MM_F_NETWORK_PROTOCOL, v[K_SERVICE_ID]);
+        vu_set_lower(ev, MM_F_NETWORK_PROTOCOL, v[K_SERVICE_ID], 64);
     }
-    const char *tr = proto_name(v[K_PROTO]);
+    const char *tr = vu_transport(v[K_PROTO]);
     if (tr != NULL) {
         mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, tr);
     }
-    set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
+    vu_set_num(ev, MM_F_NETWORK_IANA_NUMBER, v[K_PROTO]);
     set_nat_ip(ev, MM_F_SOURCE_NAT_IP, v[K_XLATESRC]);
     set_nat_ip(ev, MM_F_DESTINATION_NAT_IP, v[K_XLATEDST]);
     set_nat_port(ev, MM_F_SOURCE_NAT_PORT, v[K_XLATESPORT]);
     set_nat_port(ev, MM_F_DESTINATION_NAT_PORT, v[K_XLATEDPORT]);
-    set(ev, MM_F_SOURCE_MAC, v[K_SRC_MAC]);
-    set(ev, MM_F_DESTINATION_MAC, v[K_DST_MAC]);
+    vu_set(ev, MM_F_SOURCE_MAC, v[K_SRC_MAC]);
+    vu_set(ev, MM_F_DESTINATION_MAC, v[K_DST_MAC]);
 
     /* interface: ifdir says on which side of it the packet was seen */
     if (has(v[K_IFNAME])) {
-        set(ev, ieq(v[K_IFDIR], "outbound") ? MM_F_OBSERVER_EGRESS_IF : MM_F_OBSERVER_INGRESS_IF,
+        vu_set(ev, vu_ieq(v[K_IFDIR], "outbound") ? MM_F_OBSERVER_EGRESS_IF : MM_F_OBSERVER_INGRESS_IF,
             v[K_IFNAME]);
     }
     struct mm_str cd = v[K_CONN_DIRECTION];
-    if (ieq(cd, "incoming")) {
+    if (vu_ieq(cd, "incoming")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
-    } else if (ieq(cd, "outgoing")) {
+    } else if (vu_ieq(cd, "outgoing")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
-    } else if (ieq(cd, "internal")) {
+    } else if (vu_ieq(cd, "internal")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "internal");
-    } else if (ieq(v[K_INZONE], "external") && zone_internal(v[K_OUTZONE])) {
+    } else if (vu_ieq(v[K_INZONE], "external") && zone_internal(v[K_OUTZONE])) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
-    } else if (zone_internal(v[K_INZONE]) && ieq(v[K_OUTZONE], "external")) {
+    } else if (zone_internal(v[K_INZONE]) && vu_ieq(v[K_OUTZONE], "external")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
     } else if (zone_internal(v[K_INZONE]) && zone_internal(v[K_OUTZONE])) {
         mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "internal");
     }
 
-    set(ev, MM_F_RULE_NAME, v[K_RULE_NAME]);
+    vu_set(ev, MM_F_RULE_NAME, v[K_RULE_NAME]);
     if (has(v[K_RULE_UID])) {
-        set(ev, MM_F_RULE_ID, v[K_RULE_UID]);
+        vu_set(ev, MM_F_RULE_ID, v[K_RULE_UID]);
     } else {
-        set(ev, MM_F_RULE_ID, v[K_RULE]);
+        vu_set(ev, MM_F_RULE_ID, v[K_RULE]);
     }
 
     struct mm_str user = has(v[K_SRC_USER_NAME]) ? v[K_SRC_USER_NAME]
                          : has(v[K_USER])        ? v[K_USER]
                                                  : v[K_ADMINISTRATOR];
-    set(ev, MM_F_USER_NAME, user);
-    set(ev, MM_F_USER_TARGET_NAME, v[K_DST_USER_NAME]);
+    vu_set(ev, MM_F_USER_NAME, user);
+    vu_set(ev, MM_F_USER_TARGET_NAME, v[K_DST_USER_NAME]);
 
     if (has(v[K_RESOURCE])) {
-        set(ev, MM_F_URL_ORIGINAL, v[K_RESOURCE]);
-        set(ev, MM_F_URL_DOMAIN, url_host(v[K_RESOURCE]));
+        vu_set(ev, MM_F_URL_ORIGINAL, v[K_RESOURCE]);
+        vu_set(ev, MM_F_URL_DOMAIN, url_host(v[K_RESOURCE]));
     }
-    set(ev, MM_F_HTTP_METHOD, v[K_METHOD]);
-    set(ev, MM_F_FILE_NAME, v[K_FILE_NAME]);
+    vu_set(ev, MM_F_HTTP_METHOD, v[K_METHOD]);
+    vu_set(ev, MM_F_FILE_NAME, v[K_FILE_NAME]);
     if (v[K_FILE_SHA256].n == 64) {
-        set(ev, MM_F_FILE_HASH_SHA256, v[K_FILE_SHA256]);
+        vu_set(ev, MM_F_FILE_HASH_SHA256, v[K_FILE_SHA256]);
     }
     if (has(v[K_PROTECTION_NAME])) {
-        set(ev, MM_F_THREAT_SIGNATURE, v[K_PROTECTION_NAME]);
+        vu_set(ev, MM_F_THREAT_SIGNATURE, v[K_PROTECTION_NAME]);
     }
     if (has(v[K_MALWARE_FAMILY])) {
-        set(ev, MM_F_THREAT_NAME, v[K_MALWARE_FAMILY]);
+        vu_set(ev, MM_F_THREAT_NAME, v[K_MALWARE_FAMILY]);
     } else if (has(v[K_ATTACK])) {
-        set(ev, MM_F_THREAT_NAME, v[K_ATTACK]);
+        vu_set(ev, MM_F_THREAT_NAME, v[K_ATTACK]);
     } else if (has(v[K_PROTECTION_NAME])) {
-        set(ev, MM_F_THREAT_NAME, v[K_PROTECTION_NAME]);
+        vu_set(ev, MM_F_THREAT_NAME, v[K_PROTECTION_NAME]);
     }
-    set(ev, MM_F_THREAT_CATEGORY, v[K_PROTECTION_TYPE]);
-    if (icontains(v[K_INDUSTRY_REF], "cve-")) {
-        set(ev, MM_F_VULNERABILITY_ID, v[K_INDUSTRY_REF]);
+    vu_set(ev, MM_F_THREAT_CATEGORY, v[K_PROTECTION_TYPE]);
+    if (vu_icontains(v[K_INDUSTRY_REF], "cve-")) {
+        vu_set(ev, MM_F_VULNERABILITY_ID, v[K_INDUSTRY_REF]);
     }
-    set_num(ev, MM_F_EVENT_SEVERITY, v[K_SEVERITY]);
+    vu_set_num(ev, MM_F_EVENT_SEVERITY, v[K_SEVERITY]);
 
     struct mm_str sb = has(v[K_CLIENT_OUT_BYTES]) ? v[K_CLIENT_OUT_BYTES] : v[K_SENT_BYTES];
     struct mm_str db = has(v[K_CLIENT_IN_BYTES]) ? v[K_CLIENT_IN_BYTES] : v[K_RECEIVED_BYTES];
-    set_num(ev, MM_F_SOURCE_BYTES, sb);
-    set_num(ev, MM_F_DESTINATION_BYTES, db);
-    set_num(ev, MM_F_NETWORK_BYTES, v[K_BYTES]);
-    set_num(ev, MM_F_SOURCE_PACKETS, v[K_CLIENT_OUT_PACKETS]);
-    set_num(ev, MM_F_DESTINATION_PACKETS, v[K_CLIENT_IN_PACKETS]);
-    set_num(ev, MM_F_NETWORK_PACKETS, v[K_PACKETS]);
+    vu_set_num(ev, MM_F_SOURCE_BYTES, sb);
+    vu_set_num(ev, MM_F_DESTINATION_BYTES, db);
+    vu_set_num(ev, MM_F_NETWORK_BYTES, v[K_BYTES]);
+    vu_set_num(ev, MM_F_SOURCE_PACKETS, v[K_CLIENT_OUT_PACKETS]);
+    vu_set_num(ev, MM_F_DESTINATION_PACKETS, v[K_CLIENT_IN_PACKETS]);
+    vu_set_num(ev, MM_F_NETWORK_PACKETS, v[K_PACKETS]);
 
-    set(ev, MM_F_TUNNEL_NAME, v[K_COMMUNITY]);
-    set(ev, MM_F_TUNNEL_TYPE, v[K_SCHEME]);
-    set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_OFFICE_MODE_IP]);
+    vu_set(ev, MM_F_TUNNEL_NAME, v[K_COMMUNITY]);
+    vu_set(ev, MM_F_TUNNEL_TYPE, v[K_SCHEME]);
+    vu_set_ip(ev, MM_F_VPN_ASSIGNED_IP, v[K_OFFICE_MODE_IP]);
     if (has(v[K_LOGUID])) {
         (void)mm_event_add(ev, NULL, "event.id", 8, v[K_LOGUID].p, v[K_LOGUID].n);
     }
@@ -660,7 +549,7 @@ static void map_fields(struct mm_event *ev, const struct mm_str *v)
                         : has(v[K_SYS_MESSAGE]) ? v[K_SYS_MESSAGE]
                         : has(v[K_MSG])         ? v[K_MSG]
                                                 : v[K_DESCRIPTION];
-    set(ev, MM_F_EVENT_REASON, why);
+    vu_set(ev, MM_F_EVENT_REASON, why);
 }
 
 static void categorize(struct mm_event *ev, const struct mm_str *v)
@@ -668,45 +557,45 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
     struct mm_str a = v[K_ACTION], prod = v[K_PRODUCT];
     const char *cat = NULL, *type = NULL, *kind = "event", *outcome = NULL;
 
-    set(ev, MM_F_EVENT_ACTION, a);
-    if (ieq(a, "accept") || ieq(a, "allow") || ieq(a, "encrypt") || ieq(a, "decrypt") ||
-        ieq(a, "bypass") || ieq(a, "inspect") || ieq(a, "ask") || ieq(a, "inform") ||
-        ieq(a, "redirect") || ieq(a, "key install") || ieq(a, "authorize")) {
+    vu_set(ev, MM_F_EVENT_ACTION, a);
+    if (vu_ieq(a, "accept") || vu_ieq(a, "allow") || vu_ieq(a, "encrypt") || vu_ieq(a, "decrypt") ||
+        vu_ieq(a, "bypass") || vu_ieq(a, "inspect") || vu_ieq(a, "ask") || vu_ieq(a, "inform") ||
+        vu_ieq(a, "redirect") || vu_ieq(a, "key install") || vu_ieq(a, "authorize")) {
         type = "allowed";
         outcome = "success";
-    } else if (ieq(a, "drop") || ieq(a, "reject") || ieq(a, "block") || ieq(a, "prevent") ||
-               ieq(a, "deny") || ieq(a, "quarantine") || ieq(a, "deauthorize")) {
+    } else if (vu_ieq(a, "drop") || vu_ieq(a, "reject") || vu_ieq(a, "block") || vu_ieq(a, "prevent") ||
+               vu_ieq(a, "deny") || vu_ieq(a, "quarantine") || vu_ieq(a, "deauthorize")) {
         type = "denied";
         outcome = "failure";
-    } else if (ieq(a, "detect") || ieq(a, "monitored")) {
+    } else if (vu_ieq(a, "detect") || vu_ieq(a, "monitored")) {
         type = "info";
     }
 
-    if (icontains(prod, "ips") || icontains(prod, "smartdefense") || icontains(prod, "anti-bot") ||
-        icontains(prod, "anti bot") || has(v[K_PROTECTION_NAME]) || has(v[K_ATTACK])) {
+    if (vu_icontains(prod, "ips") || vu_icontains(prod, "smartdefense") || vu_icontains(prod, "anti-bot") ||
+        vu_icontains(prod, "anti bot") || has(v[K_PROTECTION_NAME]) || has(v[K_ATTACK])) {
         cat = "intrusion_detection";
         kind = "alert";
-    } else if (icontains(prod, "anti-virus") || icontains(prod, "anti virus") ||
-               icontains(prod, "threat emulation") || icontains(prod, "threat extraction") ||
+    } else if (vu_icontains(prod, "anti-virus") || vu_icontains(prod, "anti virus") ||
+               vu_icontains(prod, "threat emulation") || vu_icontains(prod, "threat extraction") ||
                has(v[K_MALWARE_FAMILY]) || has(v[K_MALWARE_ACTION])) {
         cat = "malware";
         kind = "alert";
-    } else if (icontains(prod, "url filtering") || has(v[K_RESOURCE])) {
+    } else if (vu_icontains(prod, "url filtering") || has(v[K_RESOURCE])) {
         cat = "web";
-    } else if (ieq(a, "login") || ieq(a, "log in") || ieq(a, "logout") || ieq(a, "log out") ||
-               has(v[K_AUTH_STATUS]) || icontains(prod, "smartconsole") ||
-               icontains(prod, "identity awareness") || icontains(prod, "mobile access")) {
+    } else if (vu_ieq(a, "login") || vu_ieq(a, "log in") || vu_ieq(a, "logout") || vu_ieq(a, "log out") ||
+               has(v[K_AUTH_STATUS]) || vu_icontains(prod, "smartconsole") ||
+               vu_icontains(prod, "identity awareness") || vu_icontains(prod, "mobile access")) {
         cat = "authentication";
-        type = (ieq(a, "logout") || ieq(a, "log out")) ? "end" : "start";
+        type = (vu_ieq(a, "logout") || vu_ieq(a, "log out")) ? "end" : "start";
         outcome = NULL;
         struct mm_str st = v[K_AUTH_STATUS];
-        if (icontains(st, "fail") || icontains(v[K_REASON], "fail")) {
+        if (vu_icontains(st, "fail") || vu_icontains(v[K_REASON], "fail")) {
             outcome = "failure";
-        } else if (icontains(st, "success") || ieq(a, "login") || ieq(a, "log in")) {
+        } else if (vu_icontains(st, "success") || vu_ieq(a, "login") || vu_ieq(a, "log in")) {
             outcome = "success";
         }
-    } else if (icontains(prod, "system monitor") || icontains(prod, "management") ||
-               icontains(prod, "smartupdate")) {
+    } else if (vu_icontains(prod, "system monitor") || vu_icontains(prod, "management") ||
+               vu_icontains(prod, "smartupdate")) {
         cat = has(v[K_SRC]) ? "network" : "host";
         if (type == NULL) {
             type = "info";
@@ -714,7 +603,7 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
     } else {
         cat = "network";
     }
-    if (ieq(a, "key install") || (icontains(prod, "vpn-1") && has(v[K_COMMUNITY]))) {
+    if (vu_ieq(a, "key install") || (vu_icontains(prod, "vpn-1") && has(v[K_COMMUNITY]))) {
         /* IKE/IPsec */
         cat = "network";
     }

@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/vendor_util.h"
 
 #define NS "cisco"
 
@@ -41,76 +42,10 @@ struct ep {
 
 static const struct mm_str none = {NULL, 0};
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (!is_digit(s.p[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
-static int eq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
 static struct mm_str mk(const char *p, const char *e)
 {
     struct mm_str s = {p, (uint32_t)(e - p)};
     return s;
-}
-
-static const char *find(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (p == NULL || end - p < (ptrdiff_t)n) {
-        return NULL;
-    }
-    return memmem(p, (size_t)(end - p), lit, n);
-}
-
-static int starts(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    return end - p >= (ptrdiff_t)n && memcmp(p, lit, n) == 0;
-}
-
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (s.p != NULL && s.n > 0) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_digits(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
 }
 
 static void add(struct mm_event *ev, const char *key, struct mm_str v)
@@ -155,7 +90,7 @@ static void read_ep(struct mm_str t, struct ep *e)
         if (open != NULL) {
             const char *c = memchr(open, ')', (size_t)(end - open));
             struct mm_str in = mk(open + 1, c != NULL ? c : end);
-            if (is_digits(in)) {
+            if (vu_digits(in)) {
                 e->port = in; /* "inside/10.1.2.16(2241)" */
                 const char *o2 = c != NULL ? memchr(c, '(', (size_t)(end - c)) : NULL;
                 if (o2 != NULL) {
@@ -178,7 +113,7 @@ static void read_ep(struct mm_str t, struct ep *e)
     if (slash != NULL) {
         struct mm_str after = mk(slash + 1, end);
         struct mm_str before = mk(p, slash);
-        if (is_ip(after)) {
+        if (vu_ip(after)) {
             e->iface = before; /* iface/ip */
             e->ip = after;
             return;
@@ -189,7 +124,7 @@ static void read_ep(struct mm_str t, struct ep *e)
         end = slash;
     }
     struct mm_str a = mk(p, end);
-    if (is_ip(a)) {
+    if (vu_ip(a)) {
         e->ip = a;
         return;
     }
@@ -216,29 +151,29 @@ static void set_user(struct mm_event *ev, struct mm_str u)
         }
     }
     if (bs != NULL) {
-        set(ev, MM_F_USER_DOMAIN, mk(u.p, bs));
-        set(ev, MM_F_USER_NAME, mk(bs + 1, u.p + u.n));
+        vu_set(ev, MM_F_USER_DOMAIN, mk(u.p, bs));
+        vu_set(ev, MM_F_USER_NAME, mk(bs + 1, u.p + u.n));
     } else {
-        set(ev, MM_F_USER_NAME, u);
+        vu_set(ev, MM_F_USER_NAME, u);
     }
 }
 
 static void set_src(struct mm_event *ev, const struct ep *e)
 {
-    set_ip(ev, MM_F_SOURCE_IP, e->ip);
-    set_num(ev, MM_F_SOURCE_PORT, e->port);
-    set(ev, MM_F_OBSERVER_INGRESS_IF, e->iface);
+    vu_set_ip(ev, MM_F_SOURCE_IP, e->ip);
+    vu_set_num(ev, MM_F_SOURCE_PORT, e->port);
+    vu_set(ev, MM_F_OBSERVER_INGRESS_IF, e->iface);
     set_user(ev, e->user);
 }
 
 static void set_dst(struct mm_event *ev, const struct ep *e)
 {
-    set_ip(ev, MM_F_DESTINATION_IP, e->ip);
-    set_num(ev, MM_F_DESTINATION_PORT, e->port);
-    set(ev, MM_F_OBSERVER_EGRESS_IF, e->iface);
-    if (e->iface.p != NULL && e->ip.p != NULL && !is_ip(e->ip) &&
+    vu_set_ip(ev, MM_F_DESTINATION_IP, e->ip);
+    vu_set_num(ev, MM_F_DESTINATION_PORT, e->port);
+    vu_set(ev, MM_F_OBSERVER_EGRESS_IF, e->iface);
+    if (e->iface.p != NULL && e->ip.p != NULL && !vu_ip(e->ip) &&
         memchr(e->ip.p, '.', e->ip.n) != NULL) {
-        set(ev, MM_F_URL_DOMAIN, e->ip); /* "dst inside:www.example.com/23" */
+        vu_set(ev, MM_F_URL_DOMAIN, e->ip); /* "dst inside:www.example.com/23" */
     }
 }
 
@@ -246,7 +181,7 @@ static void set_dst(struct mm_event *ev, const struct ep *e)
 static int ep_after(const char *p, const char *end, const char *lit, struct ep *e,
                     const char **next)
 {
-    const char *h = find(p, end, lit);
+    const char *h = vu_find(p, end, lit);
     if (h == NULL) {
         return 0;
     }
@@ -263,7 +198,7 @@ static int ep_after(const char *p, const char *end, const char *lit, struct ep *
 static struct mm_str word_after(const char *p, const char *end, const char *lit,
                                 const char *stops)
 {
-    const char *h = find(p, end, lit);
+    const char *h = vu_find(p, end, lit);
     if (h == NULL) {
         return none;
     }
@@ -280,30 +215,9 @@ static struct mm_str word_after(const char *p, const char *end, const char *lit,
 
 static void set_transport_word(struct mm_event *ev, struct mm_str w)
 {
-    if (w.p == NULL) {
-        return;
-    }
-    static const char *const names[] = {"tcp", "udp", "icmp", "icmp6", "gre", "esp", "sctp"};
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        size_t n = strlen(names[i]);
-        if (w.n != n) {
-            continue;
-        }
-        size_t j = 0;
-        for (; j < n; j++) {
-            char c = w.p[j];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char)(c - 'A' + 'a');
-            }
-            if (c != names[i][j]) {
-                break;
-            }
-        }
-        if (j == n) {
-            mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT,
-                              strcmp(names[i], "icmp6") == 0 ? "ipv6-icmp" : names[i]);
-            return;
-        }
+    const char *t = vu_proto_word(w);
+    if (t != NULL) {
+        mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, t);
     }
 }
 
@@ -348,7 +262,7 @@ static int conn_ends(struct mm_event *ev, const char *p, const char *end, int in
     }
     if (q + 2 < end && q[0] == ' ' && q[1] == '(') {
         read_ep(token(q + 1, end), &am);
-        q = find(q + 1, end, ")");
+        q = vu_find(q + 1, end, ")");
         q = q != NULL ? q + 1 : end;
     }
     if (!ep_after(q, end, " to ", &b, &q)) {
@@ -364,12 +278,12 @@ static int conn_ends(struct mm_event *ev, const char *p, const char *end, int in
     set_src(ev, s);
     set_dst(ev, d);
     if (sm->ip.p != NULL && !same_ep(sm, s)) {
-        set_ip(ev, MM_F_SOURCE_NAT_IP, sm->ip);
-        set_num(ev, MM_F_SOURCE_NAT_PORT, sm->port);
+        vu_set_ip(ev, MM_F_SOURCE_NAT_IP, sm->ip);
+        vu_set_num(ev, MM_F_SOURCE_NAT_PORT, sm->port);
     }
     if (dm->ip.p != NULL && !same_ep(dm, d)) {
-        set_ip(ev, MM_F_DESTINATION_NAT_IP, dm->ip);
-        set_num(ev, MM_F_DESTINATION_NAT_PORT, dm->port);
+        vu_set_ip(ev, MM_F_DESTINATION_NAT_IP, dm->ip);
+        vu_set_num(ev, MM_F_DESTINATION_NAT_PORT, dm->port);
     }
     return 1;
 }
@@ -386,7 +300,7 @@ static int generic_ends(struct mm_event *ev, const char *p, const char *end)
         }
         return 1;
     }
-    if (ep_after(p, end, " from ", &a, &q) || (starts(p, end, "from ") &&
+    if (ep_after(p, end, " from ", &a, &q) || (vu_starts(p, end, "from ") &&
                                                ep_after(p, end, "from ", &a, &q))) {
         set_src(ev, &a);
         if (ep_after(q, end, " to ", &b, NULL)) {
@@ -408,14 +322,14 @@ static void vpn_who(struct mm_event *ev, const char *p, const char *end)
         u = word_after(p, end, "User <", ">");
         ip = word_after(p, end, "IP <", ">");
     }
-    if (g.p == NULL && starts(p, end, "Group ")) {
+    if (g.p == NULL && vu_starts(p, end, "Group ")) {
         g = word_after(p, end, "Group ", " ");
         u = word_after(p, end, " User ", " ");
         ip = word_after(p, end, " IP ", " ");
     }
-    set(ev, MM_F_GROUP_NAME, g);
-    set(ev, MM_F_USER_NAME, u);
-    set_ip(ev, MM_F_SOURCE_IP, ip);
+    vu_set(ev, MM_F_GROUP_NAME, g);
+    vu_set(ev, MM_F_USER_NAME, u);
+    vu_set_ip(ev, MM_F_SOURCE_IP, ip);
 }
 
 /* the part of "user" fields up to ':' ',' or blank */
@@ -428,21 +342,21 @@ static void aaa_who(struct mm_event *ev, const char *p, const char *end)
     if (u.p == NULL) {
         u = word_after(p, end, "Uname: ", ":, ");
     }
-    set(ev, MM_F_USER_NAME, u);
+    vu_set(ev, MM_F_USER_NAME, u);
     struct mm_str ip = word_after(p, end, "user IP = ", ",: ");
     if (ip.p == NULL) {
         ip = word_after(p, end, "IP address: ", ",: ");
     }
-    set_ip(ev, MM_F_SOURCE_IP, ip);
+    vu_set_ip(ev, MM_F_SOURCE_IP, ip);
     struct mm_str srv = word_after(p, end, "server = ", ",: ");
     add(ev, "aaa_server", srv);
     struct mm_str reason = word_after(p, end, "reason = ", ":");
-    set(ev, MM_F_EVENT_REASON, reason);
+    vu_set(ev, MM_F_EVENT_REASON, reason);
 }
 
 static struct mm_str quoted_after(const char *p, const char *end, const char *lit, char q)
 {
-    const char *h = find(p, end, lit);
+    const char *h = vu_find(p, end, lit);
     if (h == NULL) {
         return none;
     }
@@ -465,24 +379,24 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         generic_ends(ev, p, end);
         if (id == 313001 || id == 313004) {
             struct mm_str ip = word_after(p, end, " from ", " ");
-            if (eq(ip, "laddr")) {
+            if (vu_eq(ip, "laddr")) {
                 ip = word_after(p, end, " from laddr ", " ");
             }
-            set_ip(ev, MM_F_SOURCE_IP, ip);
-            set_ip(ev, MM_F_DESTINATION_IP, word_after(p, end, " to ", ": "));
-            set(ev, MM_F_OBSERVER_INGRESS_IF, word_after(p, end, "on interface ", " "));
+            vu_set_ip(ev, MM_F_SOURCE_IP, ip);
+            vu_set_ip(ev, MM_F_DESTINATION_IP, word_after(p, end, " to ", ": "));
+            vu_set(ev, MM_F_OBSERVER_INGRESS_IF, word_after(p, end, "on interface ", " "));
             mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, "icmp");
         }
         if (id == 106001 || id == 106006 || id == 106007 || id == 106015 || id == 106021 ||
             id == 106022 || id == 106016 || id == 106012) {
             struct mm_str itf = word_after(p, end, "on interface ", "");
             if (itf.p != NULL) {
-                set(ev, MM_F_OBSERVER_INGRESS_IF, token(itf.p, end));
+                vu_set(ev, MM_F_OBSERVER_INGRESS_IF, token(itf.p, end));
             }
         }
-        if (find(p, end, " inbound ") != NULL || starts(p, end, "Inbound ")) {
+        if (vu_find(p, end, " inbound ") != NULL || vu_starts(p, end, "Inbound ")) {
             mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "inbound");
-        } else if (find(p, end, " outbound ") != NULL) {
+        } else if (vu_find(p, end, " outbound ") != NULL) {
             mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, "outbound");
         }
         {
@@ -490,7 +404,7 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
             if (acl.p == NULL) {
                 acl = word_after(p, end, "outbound list ", " ");
             }
-            set(ev, MM_F_RULE_NAME, acl);
+            vu_set(ev, MM_F_RULE_NAME, acl);
             add(ev, "acl", acl);
         }
         /* protocol word: "Deny tcp src", "Deny inbound UDP from", "Deny TCP (no connection)" */
@@ -512,14 +426,14 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         break;
     case 106100: {
         /* access-list NAME permitted|denied|est-allowed PROTO IF/IP(PORT) -> IF/IP(PORT) */
-        const char *s = starts(p, end, "access-list ") ? p + 12 : p;
+        const char *s = vu_starts(p, end, "access-list ") ? p + 12 : p;
         struct mm_str acl = token(s, end);
-        set(ev, MM_F_RULE_NAME, acl);
+        vu_set(ev, MM_F_RULE_NAME, acl);
         add(ev, "acl", acl);
         const char *w = acl.p + acl.n + (acl.p + acl.n < end ? 1 : 0);
         struct mm_str verdict = token(w, end);
-        set(ev, MM_F_EVENT_ACTION, verdict);
-        category(ev, "network", eq(verdict, "denied") ? "denied" : "allowed", NULL);
+        vu_set(ev, MM_F_EVENT_ACTION, verdict);
+        category(ev, "network", vu_eq(verdict, "denied") ? "denied" : "allowed", NULL);
         w = verdict.p + verdict.n + (verdict.p + verdict.n < end ? 1 : 0);
         struct mm_str proto = token(w, end);
         set_transport_word(ev, proto);
@@ -534,17 +448,17 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
     }
     case 302013: case 302015: case 302017: case 302303: case 302020: case 302023:
     case 302014: case 302016: case 302018: case 302304: case 302021: case 302024: {
-        int built = starts(p, end, "Built");
-        int inbound = find(p, end, "inbound") != NULL || starts(p, end, "Built in");
+        int built = vu_starts(p, end, "Built");
+        int inbound = vu_find(p, end, "inbound") != NULL || vu_starts(p, end, "Built in");
         category(ev, "network", built ? "start" : "end", built ? "built" : "teardown");
-        struct mm_str proto = word_after(p, end, built ? (find(p, end, "bound ") ? "bound "
+        struct mm_str proto = word_after(p, end, built ? (vu_find(p, end, "bound ") ? "bound "
                                                                                    : "Built ")
                                                        : "Teardown ", " ");
         set_transport_word(ev, proto);
         if (built) {
             mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, inbound ? "inbound" : "outbound");
         }
-        if ((id == 302020 || id == 302021) && find(p, end, "faddr ") != NULL) {
+        if ((id == 302020 || id == 302021) && vu_find(p, end, "faddr ") != NULL) {
             /* ICMP: faddr (foreign) gaddr (global) laddr (local) */
             struct mm_str fa = word_after(p, end, "faddr ", " "), la = word_after(p, end,
                                                                                  "laddr ", " ");
@@ -553,11 +467,11 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
             read_ep(fa, &f);
             read_ep(la, &l);
             read_ep(ga, &g);
-            int out = !inbound && (built || find(p, end, "outbound") != NULL);
-            set_ip(ev, MM_F_SOURCE_IP, out ? l.ip : f.ip);
-            set_ip(ev, MM_F_DESTINATION_IP, out ? f.ip : l.ip);
+            int out = !inbound && (built || vu_find(p, end, "outbound") != NULL);
+            vu_set_ip(ev, MM_F_SOURCE_IP, out ? l.ip : f.ip);
+            vu_set_ip(ev, MM_F_DESTINATION_IP, out ? f.ip : l.ip);
             if (!same_str(g.ip, l.ip)) {
-                set_ip(ev, out ? MM_F_SOURCE_NAT_IP : MM_F_DESTINATION_NAT_IP, g.ip);
+                vu_set_ip(ev, out ? MM_F_SOURCE_NAT_IP : MM_F_DESTINATION_NAT_IP, g.ip);
             }
             mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, "icmp");
         } else {
@@ -568,21 +482,21 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         if (!built) {
             add(ev, "duration", word_after(p, end, " duration ", " "));
             struct mm_str bytes = word_after(p, end, " bytes ", " ");
-            set_num(ev, MM_F_NETWORK_BYTES, bytes);
+            vu_set_num(ev, MM_F_NETWORK_BYTES, bytes);
             const char *r = bytes.p != NULL ? bytes.p + bytes.n : NULL;
             if (r != NULL && r + 1 < end && r[1] != '(') {
                 const char *rs = r + 1;
-                if (starts(rs, end, "reason ")) {
+                if (vu_starts(rs, end, "reason ")) {
                     rs += 7;
                 }
-                const char *re = find(rs, end, " (");
-                set(ev, MM_F_EVENT_REASON, mk(rs, re != NULL ? re : end));
+                const char *re = vu_find(rs, end, " (");
+                vu_set(ev, MM_F_EVENT_REASON, mk(rs, re != NULL ? re : end));
             }
         }
         break;
     }
     case 305011: case 305012: {
-        int built = starts(p, end, "Built");
+        int built = vu_starts(p, end, "Built");
         category(ev, "network", built ? "start" : "end", built ? "built" : "teardown");
         struct mm_str proto = word_after(p, end, built ? "Built " : "Teardown ", " ");
         struct mm_str kind = proto;
@@ -594,9 +508,9 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         if (ep_after(p, end, "translation from ", &a, &q)) {
             set_src(ev, &a);
             if (ep_after(q, end, " to ", &b, NULL)) {
-                set_ip(ev, MM_F_SOURCE_NAT_IP, b.ip);
-                set_num(ev, MM_F_SOURCE_NAT_PORT, b.port);
-                set(ev, MM_F_OBSERVER_EGRESS_IF, b.iface);
+                vu_set_ip(ev, MM_F_SOURCE_NAT_IP, b.ip);
+                vu_set_num(ev, MM_F_SOURCE_NAT_PORT, b.port);
+                vu_set(ev, MM_F_OBSERVER_EGRESS_IF, b.iface);
             }
         }
         add(ev, "duration", word_after(p, end, " duration ", " "));
@@ -619,34 +533,34 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
             while (e < t.p + t.n && *e != '(') {
                 e++;
             }
-            set_ip(ev, MM_F_SOURCE_IP, mk(s, e));
+            vu_set_ip(ev, MM_F_SOURCE_IP, mk(s, e));
             if (at != NULL) {
-                set(ev, MM_F_USER_NAME, mk(t.p, at));
+                vu_set(ev, MM_F_USER_NAME, mk(t.p, at));
             } else if (e < t.p + t.n) {
                 const char *ce = memchr(e, ')', (size_t)(t.p + t.n - e));
                 if (ce != NULL) {
-                    set(ev, MM_F_USER_NAME, mk(e + 1, ce));
+                    vu_set(ev, MM_F_USER_NAME, mk(e + 1, ce));
                 }
             }
             struct mm_str d = word_after(p, end, "URL ", " ");
             const char *colon = d.p != NULL ? memchr(d.p, ':', d.n) : NULL;
             if (colon != NULL) {
-                set_ip(ev, MM_F_DESTINATION_IP, mk(d.p, colon));
-                set(ev, MM_F_URL_ORIGINAL, mk(colon + 1, d.p + d.n));
+                vu_set_ip(ev, MM_F_DESTINATION_IP, mk(d.p, colon));
+                vu_set(ev, MM_F_URL_ORIGINAL, mk(colon + 1, d.p + d.n));
             }
         } else {
-            set(ev, MM_F_URL_ORIGINAL, word_after(p, end, "URL ", " "));
-            set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "SRC ", " "));
-            set_ip(ev, MM_F_DESTINATION_IP, word_after(p, end, "DEST ", " "));
+            vu_set(ev, MM_F_URL_ORIGINAL, word_after(p, end, "URL ", " "));
+            vu_set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "SRC ", " "));
+            vu_set_ip(ev, MM_F_DESTINATION_IP, word_after(p, end, "DEST ", " "));
         }
         struct mm_str u = ev->f[MM_F_URL_ORIGINAL];
-        const char *sch = u.p != NULL ? find(u.p, u.p + u.n, "://") : NULL;
+        const char *sch = u.p != NULL ? vu_find(u.p, u.p + u.n, "://") : NULL;
         if (sch != NULL) {
             const char *h = sch + 3, *he = h;
             while (he < u.p + u.n && *he != '/' && *he != ':') {
                 he++;
             }
-            set(ev, MM_F_URL_DOMAIN, mk(h, he));
+            vu_set(ev, MM_F_URL_DOMAIN, mk(h, he));
         }
         break;
     }
@@ -663,15 +577,15 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
     case 113006:
         category(ev, "authentication", "info", "locked-out");
         outcome(ev, 0);
-        set(ev, MM_F_USER_NAME, word_after(p, end, "User ", " "));
+        vu_set(ev, MM_F_USER_NAME, word_after(p, end, "User ", " "));
         break;
     case 113019:
         category(ev, "authentication", "end", "disconnect");
         vpn_who(ev, p, end);
-        set(ev, MM_F_TUNNEL_TYPE, word_after(p, end, "Session Type: ", ","));
-        set(ev, MM_F_EVENT_REASON, word_after(p, end, "Reason: ", ""));
-        set_num(ev, MM_F_SOURCE_BYTES, word_after(p, end, "Bytes xmt: ", ","));
-        set_num(ev, MM_F_DESTINATION_BYTES, word_after(p, end, "Bytes rcv: ", ","));
+        vu_set(ev, MM_F_TUNNEL_TYPE, word_after(p, end, "Session Type: ", ","));
+        vu_set(ev, MM_F_EVENT_REASON, word_after(p, end, "Reason: ", ""));
+        vu_set_num(ev, MM_F_SOURCE_BYTES, word_after(p, end, "Bytes xmt: ", ","));
+        vu_set_num(ev, MM_F_DESTINATION_BYTES, word_after(p, end, "Bytes rcv: ", ","));
         break;
     case 113039: case 716001: case 722022: case 722033: case 722034:
         category(ev, "authentication", "start", "connect");
@@ -682,14 +596,14 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         category(ev, "authentication", "end", "disconnect");
         vpn_who(ev, p, end);
         if (id == 722037) {
-            set(ev, MM_F_EVENT_REASON, word_after(p, end, "closing connection: ", "."));
+            vu_set(ev, MM_F_EVENT_REASON, word_after(p, end, "closing connection: ", "."));
         }
         break;
     case 716039: case 716038:
         category(ev, "authentication", "start", id == 716039 ? "auth-rejected" : "auth-success");
         outcome(ev, id == 716038);
         vpn_who(ev, p, end);
-        set(ev, MM_F_TUNNEL_TYPE, word_after(p, end, "Session Type: ", ". "));
+        vu_set(ev, MM_F_TUNNEL_TYPE, word_after(p, end, "Session Type: ", ". "));
         break;
     case 722051: {
         category(ev, "network", "info", "address-assigned");
@@ -698,13 +612,13 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         if (v4.p == NULL) {
             v4 = word_after(p, end, "IPv4 Address ", " ");
         }
-        set_ip(ev, MM_F_VPN_ASSIGNED_IP, v4);
+        vu_set_ip(ev, MM_F_VPN_ASSIGNED_IP, v4);
         break;
     }
     case 734001:
         category(ev, "authentication", "info", "dap-selected");
-        set(ev, MM_F_USER_NAME, word_after(p, end, "User ", ","));
-        set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "Addr ", ","));
+        vu_set(ev, MM_F_USER_NAME, word_after(p, end, "User ", ","));
+        vu_set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "Addr ", ","));
         break;
     case 605004: case 605005: {
         category(ev, "authentication", "start", id == 605005 ? "login-permitted" : "login-denied");
@@ -714,10 +628,10 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         if (u.p == NULL) {
             u = word_after(p, end, "for user ", " ");
         }
-        set(ev, MM_F_USER_NAME, u);
+        vu_set(ev, MM_F_USER_NAME, u);
         struct ep d;
         if (ep_after(p, end, " to ", &d, NULL)) {
-            set(ev, MM_F_NETWORK_PROTOCOL, d.port); /* the service: ssh, https, telnet */
+            vu_set(ev, MM_F_NETWORK_PROTOCOL, d.port); /* the service: ssh, https, telnet */
         }
         break;
     }
@@ -735,7 +649,7 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
         if (u.p == NULL) {
             u = word_after(p, end, "User ", " ,");
         }
-        set(ev, MM_F_USER_NAME, u);
+        vu_set(ev, MM_F_USER_NAME, u);
         struct mm_str cmd = quoted_after(p, end, "the '", '\'');
         if (cmd.p == NULL) {
             cmd = quoted_after(p, end, "executed '", '\'');
@@ -744,23 +658,23 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
             cmd = word_after(p, end, "cmd:", "");
         }
         add(ev, "command", cmd);
-        set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "from IP ", ", "));
+        vu_set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "from IP ", ", "));
         break;
     }
     case 111001: case 111002: case 111003: case 111004: case 111005: case 111007:
         category(ev, "configuration", "change", "configure");
-        set_ip(ev, MM_F_SOURCE_IP, token(p, end));
-        set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "configuration: ", " "));
-        if (find(p, end, "FAILED") != NULL && find(p, end, "OK") == NULL) {
+        vu_set_ip(ev, MM_F_SOURCE_IP, token(p, end));
+        vu_set_ip(ev, MM_F_SOURCE_IP, word_after(p, end, "configuration: ", " "));
+        if (vu_find(p, end, "FAILED") != NULL && vu_find(p, end, "OK") == NULL) {
             outcome(ev, 0);
-        } else if (find(p, end, ": OK") != NULL) {
+        } else if (vu_find(p, end, ": OK") != NULL) {
             outcome(ev, 1);
         }
         break;
     case 502101: case 502102: case 502103: case 502111: case 502112:
         category(ev, "iam", "change", id == 502101 ? "user-added" :
                                       id == 502102 ? "user-deleted" : "user-changed");
-        set(ev, MM_F_USER_TARGET_NAME, word_after(p, end, "Uname: ", " "));
+        vu_set(ev, MM_F_USER_TARGET_NAME, word_after(p, end, "Uname: ", " "));
         break;
     case 733100: case 733101: case 733102: case 733104: case 733105:
         category(ev, "intrusion_detection", "info", "rate-exceeded");
@@ -771,12 +685,12 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
                 obj.p++;
                 obj.n--;
             }
-            if (obj.p != NULL && starts(p, end, "[")) {
-                set(ev, MM_F_THREAT_NAME, obj);
-                set_ip(ev, MM_F_SOURCE_IP, obj);
+            if (obj.p != NULL && vu_starts(p, end, "[")) {
+                vu_set(ev, MM_F_THREAT_NAME, obj);
+                vu_set_ip(ev, MM_F_SOURCE_IP, obj);
             } else {
                 struct mm_str o = word_after(p, end, "Object ", " ");
-                set_ip(ev, MM_F_SOURCE_IP, o);
+                vu_set_ip(ev, MM_F_SOURCE_IP, o);
             }
         }
         break;
@@ -787,21 +701,21 @@ static void parse_text(struct mm_event *ev, long id, const char *p, const char *
             mm_event_set_cstr(ev, MM_F_EVENT_KIND, "alert");
             struct mm_str sig = word_after(p, end, "IDS:", " ");
             const char *s = sig.p != NULL ? sig.p + sig.n + 1 : NULL;
-            const char *fr = find(p, end, " from ");
+            const char *fr = vu_find(p, end, " from ");
             if (s != NULL && fr != NULL && s < fr) {
-                set(ev, MM_F_THREAT_SIGNATURE, mk(s, fr));
+                vu_set(ev, MM_F_THREAT_SIGNATURE, mk(s, fr));
             }
             add(ev, "ids_signature_id", sig);
             generic_ends(ev, p, end);
             break;
         }
-        if (starts(p, end, "Group ")) {
+        if (vu_starts(p, end, "Group ")) {
             vpn_who(ev, p, end);
         }
         if (generic_ends(ev, p, end)) {
             mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "network");
-            if (find(p, end, "drop") != NULL || find(p, end, "Drop") != NULL ||
-                find(p, end, "denied") != NULL || find(p, end, "Deny") != NULL) {
+            if (vu_find(p, end, "drop") != NULL || vu_find(p, end, "Drop") != NULL ||
+                vu_find(p, end, "denied") != NULL || vu_find(p, end, "Deny") != NULL) {
                 mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "denied");
             } else {
                 mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "info");
@@ -825,8 +739,8 @@ static const char *find_tag(const char *body, size_t len)
             continue;
         }
         const char *full_end = body + len;
-        if (starts(p, full_end, "%ASA-") || starts(p, full_end, "%FTD-") ||
-            starts(p, full_end, "%PIX-") || starts(p, full_end, "%FWSM-")) {
+        if (vu_starts(p, full_end, "%ASA-") || vu_starts(p, full_end, "%FTD-") ||
+            vu_starts(p, full_end, "%PIX-") || vu_starts(p, full_end, "%FWSM-")) {
             return p;
         }
     }
@@ -845,33 +759,33 @@ static int read_tag(const char *p, const char *end, struct tag *t)
     if (p < end && *p == '%') {
         p++;
     }
-    if (starts(p, end, "ASA-")) {
+    if (vu_starts(p, end, "ASA-")) {
         t->product = "ASA";
-    } else if (starts(p, end, "FTD-")) {
+    } else if (vu_starts(p, end, "FTD-")) {
         t->product = "FTD";
-    } else if (starts(p, end, "PIX-")) {
+    } else if (vu_starts(p, end, "PIX-")) {
         t->product = "PIX";
-    } else if (starts(p, end, "FWSM-")) {
+    } else if (vu_starts(p, end, "FWSM-")) {
         t->product = "FWSM";
     } else {
         return 0;
     }
     p += strlen(t->product) + 1;
     /* optional facility word ("session-") */
-    if (p < end && !is_digit(*p)) {
+    if (p < end && !vu_is_digit(*p)) {
         const char *d = memchr(p, '-', (size_t)(end - p));
         if (d == NULL || d - p > 16) {
             return 0;
         }
         p = d + 1;
     }
-    if (end - p < 3 || !is_digit(p[0]) || p[1] != '-') {
+    if (end - p < 3 || !vu_is_digit(p[0]) || p[1] != '-') {
         return 0;
     }
     t->level = mk(p, p + 1);
     p += 2;
     const char *s = p;
-    while (p < end && is_digit(*p)) {
+    while (p < end && vu_is_digit(*p)) {
         p++;
     }
     /* some relays drop the colon: "%ASA-6-302016 Teardown ..." */
@@ -898,46 +812,46 @@ static const char *const bare_starts[] = {
 
 static long bare_id(const char *p, const char *end)
 {
-    if (starts(p, end, "Deny ") && find(p, end, "access-group") != NULL) {
+    if (vu_starts(p, end, "Deny ") && vu_find(p, end, "access-group") != NULL) {
         return 106023;
     }
-    if (starts(p, end, "Deny TCP (no connection)")) {
+    if (vu_starts(p, end, "Deny TCP (no connection)")) {
         return 106015;
     }
-    if (starts(p, end, "Deny inbound ")) {
-        return find(p, end, "icmp") ? 106014 : 106006;
+    if (vu_starts(p, end, "Deny inbound ")) {
+        return vu_find(p, end, "icmp") ? 106014 : 106006;
     }
-    if (starts(p, end, "access-list ")) {
+    if (vu_starts(p, end, "access-list ")) {
         return 106100;
     }
-    if (starts(p, end, "Inbound TCP connection denied")) {
+    if (vu_starts(p, end, "Inbound TCP connection denied")) {
         return 106001;
     }
-    if (starts(p, end, "Built inbound TCP") || starts(p, end, "Built outbound TCP")) {
+    if (vu_starts(p, end, "Built inbound TCP") || vu_starts(p, end, "Built outbound TCP")) {
         return 302013;
     }
-    if (starts(p, end, "Built inbound UDP") || starts(p, end, "Built outbound UDP")) {
+    if (vu_starts(p, end, "Built inbound UDP") || vu_starts(p, end, "Built outbound UDP")) {
         return 302015;
     }
-    if (starts(p, end, "Teardown TCP")) {
+    if (vu_starts(p, end, "Teardown TCP")) {
         return 302014;
     }
-    if (starts(p, end, "Teardown UDP")) {
+    if (vu_starts(p, end, "Teardown UDP")) {
         return 302016;
     }
-    if (starts(p, end, "Built dynamic") || starts(p, end, "Built static")) {
+    if (vu_starts(p, end, "Built dynamic") || vu_starts(p, end, "Built static")) {
         return 305011;
     }
-    if (starts(p, end, "Teardown dynamic") || starts(p, end, "Teardown static")) {
+    if (vu_starts(p, end, "Teardown dynamic") || vu_starts(p, end, "Teardown static")) {
         return 305012;
     }
-    if (starts(p, end, "Denied ICMP")) {
+    if (vu_starts(p, end, "Denied ICMP")) {
         return 313001;
     }
-    if (starts(p, end, "No matching connection for ICMP")) {
+    if (vu_starts(p, end, "No matching connection for ICMP")) {
         return 313005;
     }
-    if (find(p, end, " Accessed URL ") != NULL) {
+    if (vu_find(p, end, " Accessed URL ") != NULL) {
         return 304001;
     }
     return 0;
@@ -947,7 +861,7 @@ static long bare_id(const char *p, const char *end)
 static const char *id_only(const char *body, const char *end, struct mm_str *id)
 {
     const char *p = body;
-    if (end - p > 2 && is_digit(p[0]) && p[1] == '|') {
+    if (end - p > 2 && vu_is_digit(p[0]) && p[1] == '|') {
         const char *bar = memchr(p + 2, '|', (size_t)(end - p - 2));
         if (bar == NULL || bar - p > 40) {
             return NULL;
@@ -955,7 +869,7 @@ static const char *id_only(const char *body, const char *end, struct mm_str *id)
         p = bar + 1;
     }
     const char *s = p;
-    while (p < end && is_digit(*p)) {
+    while (p < end && vu_is_digit(*p)) {
         p++;
     }
     if (p - s != 6 || p >= end || *p != ':') {
@@ -986,7 +900,7 @@ static int cisco_asa_detect(const struct mm_event *ev, const char *body, size_t 
         return 40;
     }
     for (size_t i = 0; i < sizeof(bare_starts) / sizeof(bare_starts[0]); i++) {
-        if (starts(body, end, bare_starts[i])) {
+        if (vu_starts(body, end, bare_starts[i])) {
             return 30;
         }
     }
@@ -1021,7 +935,7 @@ static enum mm_parse_rc cisco_asa_parse(struct mm_event *ev, const char *body, s
     } else {
         int bare = 0;
         for (size_t i = 0; i < sizeof(bare_starts) / sizeof(bare_starts[0]); i++) {
-            if (starts(body, end, bare_starts[i])) {
+            if (vu_starts(body, end, bare_starts[i])) {
                 bare = 1;
                 break;
             }
@@ -1037,11 +951,11 @@ static enum mm_parse_rc cisco_asa_parse(struct mm_event *ev, const char *body, s
     mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "firewall");
     mm_event_set_cstr(ev, MM_F_EVENT_KIND, "event");
     if (t.id.p != NULL) {
-        set(ev, MM_F_EVENT_CODE, t.id);
+        vu_set(ev, MM_F_EVENT_CODE, t.id);
         add(ev, "message_id", t.id);
     }
     if (t.level.p != NULL) {
-        set(ev, MM_F_EVENT_SEVERITY, t.level);
+        vu_set(ev, MM_F_EVENT_SEVERITY, t.level);
         add(ev, "level", t.level);
     }
     if (text >= end) {

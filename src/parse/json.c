@@ -31,6 +31,7 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/vendor_util.h"
 
 #define MAX_DEPTH 32
 #define MAX_PATH 256
@@ -267,7 +268,7 @@ static int scan_string(struct js *j, const char **s, const char **e, int *esc)
 
 static int str_is(const char *p, size_t n, const char *lit)
 {
-    return strlen(lit) == n && memcmp(p, lit, n) == 0;
+    return vu_eq(vu_slice(p, n), lit);
 }
 
 /* A leaf value for the current path. */
@@ -534,55 +535,6 @@ static int value(struct js *j, int depth, int emit)
 
 /* --- Suricata EVE --- */
 
-static int sv_is(struct mm_str s, const char *lit)
-{
-    return s.p != NULL && str_is(s.p, s.n, lit);
-}
-
-static int digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 18) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9') {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static uint64_t u64(struct mm_str s)
-{
-    uint64_t v = 0;
-    for (uint32_t i = 0; i < s.n; i++) {
-        v = v * 10 + (uint64_t)(s.p[i] - '0');
-    }
-    return v;
-}
-
-static void set_sum(struct mm_event *ev, enum mm_field f, struct mm_str a, struct mm_str b)
-{
-    if (!digits(a) || !digits(b)) {
-        return;
-    }
-    uint64_t v = u64(a) + u64(b);
-    char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    char *d = mm_event_alloc(ev, n);
-    if (d == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        d[i] = tmp[n - 1 - i];
-    }
-    mm_event_set(ev, f, d, n);
-}
-
 static void set_if(struct mm_event *ev, enum mm_field f, struct mm_str v)
 {
     if (v.p != NULL && v.n > 0 && ev->f[f].p == NULL) {
@@ -590,55 +542,31 @@ static void set_if(struct mm_event *ev, enum mm_field f, struct mm_str v)
     }
 }
 
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str v)
-{
-    struct mm_addr a;
-    if (v.p != NULL && v.n > 0 && v.n <= 64 && mm_addr_parse(&a, v.p, v.n) == MM_OK) {
-        mm_event_set(ev, f, v.p, v.n);
-    }
-}
-
-static void set_lower(struct mm_event *ev, enum mm_field f, struct mm_str v)
-{
-    if (v.p == NULL || v.n == 0 || v.n > 32) {
-        return;
-    }
-    char *d = mm_event_alloc(ev, v.n);
-    if (d == NULL) {
-        return;
-    }
-    for (uint32_t i = 0; i < v.n; i++) {
-        char c = v.p[i];
-        d[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    mm_event_set(ev, f, d, v.n);
-}
-
 static void map_suricata(struct mm_event *ev, const struct mm_str *s)
 {
     mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, "OISF");
     mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, "Suricata");
     mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "ids");
-    set_ip(ev, MM_F_SOURCE_IP, s[S_SRC_IP]);
-    set_ip(ev, MM_F_DESTINATION_IP, s[S_DEST_IP]);
-    if (digits(s[S_SRC_PORT])) {
+    vu_set_ip(ev, MM_F_SOURCE_IP, s[S_SRC_IP]);
+    vu_set_ip(ev, MM_F_DESTINATION_IP, s[S_DEST_IP]);
+    if (vu_digits(s[S_SRC_PORT])) {
         set_if(ev, MM_F_SOURCE_PORT, s[S_SRC_PORT]);
     }
-    if (digits(s[S_DEST_PORT])) {
+    if (vu_digits(s[S_DEST_PORT])) {
         set_if(ev, MM_F_DESTINATION_PORT, s[S_DEST_PORT]);
     }
     if (s[S_PROTO].p != NULL && ev->f[MM_F_NETWORK_TRANSPORT].p == NULL) {
-        set_lower(ev, MM_F_NETWORK_TRANSPORT, s[S_PROTO]);
+        vu_set_lower(ev, MM_F_NETWORK_TRANSPORT, s[S_PROTO], 32);
     }
-    set_lower(ev, MM_F_NETWORK_PROTOCOL, s[S_APP_PROTO]);
+    vu_set_lower(ev, MM_F_NETWORK_PROTOCOL, s[S_APP_PROTO], 32);
     set_if(ev, MM_F_OBSERVER_INGRESS_IF, s[S_IN_IFACE]);
     set_if(ev, MM_F_OBSERVER_NAME, s[S_HOST]);
 
-    int alert = sv_is(s[S_EVENT_TYPE], "alert");
+    int alert = vu_eq(s[S_EVENT_TYPE], "alert");
     if (alert) {
         mm_event_set_cstr(ev, MM_F_EVENT_KIND, "alert");
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "intrusion_detection");
-        if (sv_is(s[S_ALERT_ACTION], "blocked")) {
+        if (vu_eq(s[S_ALERT_ACTION], "blocked")) {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "denied");
         } else {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "allowed");
@@ -647,7 +575,7 @@ static void map_suricata(struct mm_event *ev, const struct mm_str *s)
     } else {
         mm_event_set_cstr(ev, MM_F_EVENT_KIND, "event");
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "network");
-        if (sv_is(s[S_EVENT_TYPE], "flow") || sv_is(s[S_EVENT_TYPE], "netflow")) {
+        if (vu_eq(s[S_EVENT_TYPE], "flow") || vu_eq(s[S_EVENT_TYPE], "netflow")) {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "connection");
         } else {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "protocol");
@@ -659,7 +587,7 @@ static void map_suricata(struct mm_event *ev, const struct mm_str *s)
     set_if(ev, MM_F_RULE_ID, s[S_ALERT_SIGNATURE_ID]);
     set_if(ev, MM_F_RULE_CATEGORY, s[S_ALERT_CATEGORY]);
     set_if(ev, MM_F_THREAT_CATEGORY, s[S_ALERT_CATEGORY]);
-    if (digits(s[S_ALERT_SEVERITY])) {
+    if (vu_digits(s[S_ALERT_SEVERITY])) {
         set_if(ev, MM_F_EVENT_SEVERITY, s[S_ALERT_SEVERITY]);
     }
     set_if(ev, MM_F_URL_DOMAIN, s[S_HTTP_HOSTNAME]);
@@ -670,7 +598,7 @@ static void map_suricata(struct mm_event *ev, const struct mm_str *s)
         mm_event_set(ev, MM_F_URL_PATH, u.p, q != NULL ? (size_t)(q - u.p) : u.n);
     }
     set_if(ev, MM_F_HTTP_METHOD, s[S_HTTP_METHOD]);
-    if (digits(s[S_HTTP_STATUS])) {
+    if (vu_digits(s[S_HTTP_STATUS])) {
         set_if(ev, MM_F_HTTP_STATUS, s[S_HTTP_STATUS]);
     }
     set_if(ev, MM_F_USER_AGENT, s[S_HTTP_UA]);
@@ -684,20 +612,20 @@ static void map_suricata(struct mm_event *ev, const struct mm_str *s)
     if (s[S_SHA256].n == 64) {
         set_if(ev, MM_F_FILE_HASH_SHA256, s[S_SHA256]);
     }
-    if (digits(s[S_BYTES_TOSERVER])) {
+    if (vu_digits(s[S_BYTES_TOSERVER])) {
         set_if(ev, MM_F_SOURCE_BYTES, s[S_BYTES_TOSERVER]);
     }
-    if (digits(s[S_BYTES_TOCLIENT])) {
+    if (vu_digits(s[S_BYTES_TOCLIENT])) {
         set_if(ev, MM_F_DESTINATION_BYTES, s[S_BYTES_TOCLIENT]);
     }
-    if (digits(s[S_PKTS_TOSERVER])) {
+    if (vu_digits(s[S_PKTS_TOSERVER])) {
         set_if(ev, MM_F_SOURCE_PACKETS, s[S_PKTS_TOSERVER]);
     }
-    if (digits(s[S_PKTS_TOCLIENT])) {
+    if (vu_digits(s[S_PKTS_TOCLIENT])) {
         set_if(ev, MM_F_DESTINATION_PACKETS, s[S_PKTS_TOCLIENT]);
     }
-    set_sum(ev, MM_F_NETWORK_BYTES, s[S_BYTES_TOSERVER], s[S_BYTES_TOCLIENT]);
-    set_sum(ev, MM_F_NETWORK_PACKETS, s[S_PKTS_TOSERVER], s[S_PKTS_TOCLIENT]);
+    vu_set_sum(ev, MM_F_NETWORK_BYTES, s[S_BYTES_TOSERVER], s[S_BYTES_TOCLIENT]);
+    vu_set_sum(ev, MM_F_NETWORK_PACKETS, s[S_PKTS_TOSERVER], s[S_PKTS_TOCLIENT]);
 }
 
 /* --- the parser --- */

@@ -43,3 +43,16 @@ int mm_keytab_find(struct mm_keytab *t, const char *key, size_t n)
     }
     return -1;
 }
+
+int mm_keytab_ifind(struct mm_keytab *t, const char *key, size_t n)
+{
+    char low[UINT8_MAX]; /* no name is longer (entry lengths are uint8_t) */
+    if (n > sizeof(low)) {
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = key[i];
+        low[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    return mm_keytab_find(t, low, n);
+}

@@ -37,5 +37,7 @@ struct mm_keytab {
 /* keytab.c */
 /* The id of key[0..n), or -1. */
 int mm_keytab_find(struct mm_keytab *t, const char *key, size_t n);
+/* The same, ignoring ASCII case; the table's names are lower-case. */
+int mm_keytab_ifind(struct mm_keytab *t, const char *key, size_t n);
 
 #endif

@@ -21,7 +21,8 @@
 #include "mimamori/parse.h"
 
 #include <string.h>
-#include <strings.h>
+
+#include "parse/vendor_util.h"
 
 #define NS "netfilter"
 
@@ -81,7 +82,7 @@ static int detect(const struct mm_event *ev, const char *body, size_t len)
 
 static int word_is(const char *p, size_t n, const char *w)
 {
-    return strlen(w) == n && strncasecmp(p, w, n) == 0;
+    return vu_ieq(vu_slice(p, n), w);
 }
 
 /* Verdict words: 1 denied, 2 allowed, 0 not a verdict. */
@@ -238,24 +239,7 @@ static void prefix(struct mm_event *ev, const char *p, const char *e)
 
 static const char *transport(const char *p, size_t n)
 {
-    static const char *const t[][2] = {{"TCP", "tcp"},       {"UDP", "udp"},
-                                       {"ICMP", "icmp"},     {"ICMPv6", "ipv6-icmp"},
-                                       {"UDPLITE", "udplite"}, {"SCTP", "sctp"},
-                                       {"GRE", "gre"},       {"ESP", "esp"},
-                                       {"AH", "ah"},         {"IGMP", "igmp"},
-                                       {"2", "igmp"},        {"47", "gre"},
-                                       {"50", "esp"}};
-    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
-        if (word_is(p, n, t[i][0])) {
-            return t[i][1];
-        }
-    }
-    return NULL;
-}
-
-static int key_is(struct mm_str k, const char *lit)
-{
-    return k.n == strlen(lit) && memcmp(k.p, lit, k.n) == 0;
+    return vu_transport(vu_slice(p, n));
 }
 
 static void firewalld(struct mm_event *ev, const char *p, const char *end)
@@ -322,40 +306,40 @@ static enum mm_parse_rc parse(struct mm_event *ev, const char *body, size_t len)
             continue;
         }
         (void)mm_event_add(ev, NS, key.p, key.n, val.p, val.n);
-        if (key_is(key, "IN")) {
+        if (vu_eq(key, "IN")) {
             have_in = val.n > 0;
             if (val.n > 0) {
                 mm_event_set(ev, MM_F_OBSERVER_INGRESS_IF, val.p, val.n);
             }
-        } else if (key_is(key, "OUT")) {
+        } else if (vu_eq(key, "OUT")) {
             have_out = val.n > 0;
             if (val.n > 0) {
                 mm_event_set(ev, MM_F_OBSERVER_EGRESS_IF, val.p, val.n);
             }
-        } else if (key_is(key, "SRC") && nsrc == 0) {
+        } else if (vu_eq(key, "SRC") && nsrc == 0) {
             /* a second SRC= belongs to the packet quoted inside an ICMP error */
             nsrc++;
             mm_event_set(ev, MM_F_SOURCE_IP, val.p, val.n);
-        } else if (key_is(key, "DST") && ev->f[MM_F_DESTINATION_IP].p == NULL) {
+        } else if (vu_eq(key, "DST") && ev->f[MM_F_DESTINATION_IP].p == NULL) {
             mm_event_set(ev, MM_F_DESTINATION_IP, val.p, val.n);
-        } else if (key_is(key, "SPT") && ev->f[MM_F_SOURCE_PORT].p == NULL) {
+        } else if (vu_eq(key, "SPT") && ev->f[MM_F_SOURCE_PORT].p == NULL) {
             mm_event_set(ev, MM_F_SOURCE_PORT, val.p, val.n);
-        } else if (key_is(key, "DPT") && ev->f[MM_F_DESTINATION_PORT].p == NULL) {
+        } else if (vu_eq(key, "DPT") && ev->f[MM_F_DESTINATION_PORT].p == NULL) {
             mm_event_set(ev, MM_F_DESTINATION_PORT, val.p, val.n);
-        } else if (key_is(key, "PROTO") && ev->f[MM_F_NETWORK_TRANSPORT].p == NULL) {
+        } else if (vu_eq(key, "PROTO") && ev->f[MM_F_NETWORK_TRANSPORT].p == NULL) {
             const char *t = transport(val.p, val.n);
             if (t != NULL) {
                 mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, t);
             } else {
                 mm_event_set(ev, MM_F_NETWORK_TRANSPORT, val.p, val.n);
             }
-        } else if (key_is(key, "LEN") && nlen++ == 0) {
+        } else if (vu_eq(key, "LEN") && nlen++ == 0) {
             mm_event_set(ev, MM_F_NETWORK_BYTES, val.p, val.n);
-        } else if (key_is(key, "MAC") && val.n >= 35) {
+        } else if (vu_eq(key, "MAC") && val.n >= 35) {
             /* dst(6) src(6) ethertype(2), colon-separated */
             mm_event_set(ev, MM_F_DESTINATION_MAC, val.p, 17);
             mm_event_set(ev, MM_F_SOURCE_MAC, val.p + 18, 17);
-        } else if (key_is(key, "DESCR")) {
+        } else if (vu_eq(key, "DESCR")) {
             mm_event_set(ev, MM_F_RULE_NAME, val.p, val.n);
         }
     }

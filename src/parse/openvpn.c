@@ -28,39 +28,13 @@
 
 #include "mimamori/net.h"
 #include "parse/auth_int.h"
+#include "parse/vendor_util.h"
 
 #define NS "openvpn"
 
 static void add(struct mm_event *ev, const char *key, const char *v, size_t n)
 {
     (void)mm_event_add(ev, NS, key, strlen(key), v, n);
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_ip(const char *p, size_t n)
-{
-    struct mm_addr a;
-    return n > 0 && n <= 64 && mm_addr_parse(&a, p, n) == MM_OK;
-}
-
-/* The first occurrence of lit in [p, end), or NULL. */
-static const char *find(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (p >= end || (size_t)(end - p) < n) {
-        return NULL;
-    }
-    return memmem(p, (size_t)(end - p), lit, n);
-}
-
-static int starts(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
 }
 
 /*
@@ -86,7 +60,7 @@ static int endpoint(const char *p, size_t n, struct mm_str *ip, struct mm_str *p
         return 0;
     }
     for (size_t i = 0; i < pn; i++) {
-        if (!is_digit(colon[1 + i])) {
+        if (!vu_is_digit(colon[1 + i])) {
             return 0;
         }
     }
@@ -95,7 +69,7 @@ static int endpoint(const char *p, size_t n, struct mm_str *ip, struct mm_str *p
         a++;
         an -= 2;
     }
-    if (!is_ip(a, an)) {
+    if (!vu_ip_n(a, an)) {
         return 0;
     }
     ip->p = a;
@@ -156,31 +130,28 @@ static int client_prefix(struct mm_event *ev, const char *p, size_t n)
 }
 
 /*
- * A header-less line "2024-12-15 14:10:00 1.2.3.4:5 ..." makes the syslog
- * header take the client for a host name: is the host name such a client?
+ * A header-less log-file line "2024-12-15 14:10:00 1.2.3.4:5 ...": the
+ * syslog header read the time, found neither host nor tag, and left the
+ * client as the first word of the body (a host name has no ':' unless it is
+ * an IPv6 address, see syslog.c).  A bare body starting with a client is not
+ * enough: it may be anyone's.
  */
-static int host_is_client(const struct mm_event *ev, const char *body)
+static int body_is_client(const struct mm_event *ev, const char *p, const char *end)
 {
-    struct mm_str host = ev->f[MM_F_SYSLOG_HOSTNAME], app = ev->f[MM_F_SYSLOG_APPNAME];
     struct mm_str ip, port, cn;
-    if (host.p == NULL || ev->raw == NULL || host.p < ev->raw || host.p + host.n > body ||
-        body > ev->raw + ev->rawlen || memchr(host.p, ':', host.n) == NULL) {
+    if (!(ev->flags & MM_EV_HEADER_OK) || ev->f[MM_F_SYSLOG_HOSTNAME].p != NULL ||
+        ev->f[MM_F_SYSLOG_APPNAME].p != NULL) {
         return 0;
     }
-    if (body - (host.p + host.n) > 2) {
-        /* "1.2.3.4:5 OpenSSL: error..." / "cn/1.2.3.4:5 AUTH: ...": the word became the tag */
-        if (app.p == NULL || app.p != host.p + host.n + 1 || app.p + app.n > body ||
-            body - (app.p + app.n) > 2) {
-            return 0;
-        }
-    }
-    return client_split(host.p, host.n, &ip, &port, &cn);
+    const char *sp = memchr(p, ' ', (size_t)(end - p));
+    const char *te = sp != NULL ? sp : end;
+    return te > p && client_split(p, (size_t)(te - p), &ip, &port, &cn);
 }
 
 /* The first "[AF_INET]addr:port" / "[AF_INET6]..." in [p, end): source.ip/port if unset. */
 static void af_endpoint(struct mm_event *ev, const char *p, const char *end)
 {
-    const char *h = find(p, end, "[AF_INET");
+    const char *h = vu_find(p, end, "[AF_INET");
     if (h == NULL) {
         return;
     }
@@ -201,7 +172,7 @@ static void af_endpoint(struct mm_event *ev, const char *p, const char *end)
 /* "'name'" after lit in [p, end): user.name.  1 when found. */
 static int quoted_user(struct mm_event *ev, const char *p, const char *end, const char *lit)
 {
-    const char *h = find(p, end, lit);
+    const char *h = vu_find(p, end, lit);
     if (h == NULL) {
         return 0;
     }
@@ -226,7 +197,7 @@ static const char *skip_stamp(const char *p, const char *end)
     if (end - p >= 20) {
         int ok = 1;
         for (int i = 0; i < 20 && ok; i++) {
-            ok = iso[i] == 'd' ? is_digit(p[i]) : p[i] == iso[i];
+            ok = iso[i] == 'd' ? vu_is_digit(p[i]) : p[i] == iso[i];
         }
         if (ok) {
             return p + 20;
@@ -234,7 +205,7 @@ static const char *skip_stamp(const char *p, const char *end)
     }
     /* "Mon Oct 21 21:07:09 2019 " (ctime) */
     if (end - p >= 25 && p[3] == ' ' && p[7] == ' ' && p[13] == ':' && p[16] == ':' &&
-        p[19] == ' ' && is_digit(p[20]) && is_digit(p[23]) && p[24] == ' ') {
+        p[19] == ' ' && vu_is_digit(p[20]) && vu_is_digit(p[23]) && p[24] == ' ') {
         return p + 25;
     }
     return p;
@@ -262,7 +233,7 @@ static int signature(const char *p, const char *end)
         "[OVPN ", "TLS: Initial packet from [AF_INET", "MULTI: Learn: ",
     };
     for (size_t i = 0; i < sizeof(sig) / sizeof(sig[0]); i++) {
-        if (find(p, end, sig[i]) != NULL) {
+        if (vu_find(p, end, sig[i]) != NULL) {
             return 1;
         }
     }
@@ -277,7 +248,7 @@ static int openvpn_detect(const struct mm_event *ev, const char *body, size_t le
     if (signature(body, body + len)) {
         return 70;
     }
-    if (host_is_client(ev, body)) {
+    if (body_is_client(ev, body, body + len)) {
         return 50;
     }
     return 0;
@@ -310,7 +281,7 @@ static int message(struct mm_event *ev, const char *p, const char *end)
 {
     const char *h;
     /* "[cn] Peer Connection Initiated with [AF_INET]1.2.3.4:1194" */
-    if ((h = find(p, end, "Peer Connection Initiated with ")) != NULL) {
+    if ((h = vu_find(p, end, "Peer Connection Initiated with ")) != NULL) {
         if (*p == '[' && h > p + 1) {
             const char *c = memchr(p, ']', (size_t)(h - p));
             if (c != NULL && c > p + 1) {
@@ -324,38 +295,38 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         ecs(ev, "connection-initiated", "network", "start", "success");
         return 1;
     }
-    if ((h = find(p, end, "TLS Auth Error: ")) != NULL) {
+    if ((h = vu_find(p, end, "TLS Auth Error: ")) != NULL) {
         reason_after(ev, h, 16, end);
         quoted_user(ev, h, end, "username ");
         ecs(ev, "auth-failure", "authentication", "start", "failure");
         af_endpoint(ev, h, end);
         return 1;
     }
-    if ((h = find(p, end, "TLS Error: ")) != NULL) {
+    if ((h = vu_find(p, end, "TLS Error: ")) != NULL) {
         reason_after(ev, h, 11, end);
         ecs(ev, "tls-error", "authentication", "start", "failure");
         af_endpoint(ev, h, end);
         return 1;
     }
-    if ((h = find(p, end, "VERIFY ERROR: ")) != NULL || (h = find(p, end, "VERIFY OK: ")) != NULL) {
+    if ((h = vu_find(p, end, "VERIFY ERROR: ")) != NULL || (h = vu_find(p, end, "VERIFY OK: ")) != NULL) {
         int ok = h[7] == 'O';
         const char *s = h + (ok ? 11 : 14);
         reason_after(ev, h, (size_t)(s - h), end);
-        const char *d = find(s, end, "depth=");
+        const char *d = vu_find(s, end, "depth=");
         if (d != NULL) {
             const char *q = d + 6;
-            while (q < end && is_digit(*q)) {
+            while (q < end && vu_is_digit(*q)) {
                 q++;
             }
             add(ev, "depth", d + 6, (size_t)(q - d - 6));
         }
-        const char *er = find(s, end, "error=");
+        const char *er = vu_find(s, end, "error=");
         if (er != NULL) {
             const char *q = memchr(er, ':', (size_t)(end - er));
             add(ev, "error", er + 6, (size_t)((q != NULL ? q : end) - er - 6));
         }
         /* the certificate's CN at depth 0 is the client's identity */
-        const char *cn = find(s, end, "CN=");
+        const char *cn = vu_find(s, end, "CN=");
         if (cn != NULL && d != NULL && d + 6 < end && d[6] == '0') {
             const char *q = cn + 3;
             while (q < end && *q != ',' && *q != '/' && *q != ' ') {
@@ -376,10 +347,10 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* pfSense: "user 'bob' authenticated" / "user 'bob' could not authenticate." */
-    if (starts(p, end, "user '") && quoted_user(ev, p, end, "user ")) {
-        if (find(p, end, "could not authenticate") != NULL || find(p, end, "fail") != NULL) {
+    if (vu_starts(p, end, "user '") && quoted_user(ev, p, end, "user ")) {
+        if (vu_find(p, end, "could not authenticate") != NULL || vu_find(p, end, "fail") != NULL) {
             ecs(ev, "auth-failure", "authentication", "start", "failure");
-        } else if (find(p, end, "authenticated") != NULL) {
+        } else if (vu_find(p, end, "authenticated") != NULL) {
             ecs(ev, "auth-success", "authentication", "start", "success");
         } else {
             ecs(ev, NULL, "authentication", "info", NULL);
@@ -387,10 +358,10 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "AUTH-PAM: BACKGROUND: user 'alice' failed to authenticate: Authentication failure" */
-    if ((h = find(p, end, "AUTH-PAM: ")) != NULL) {
+    if ((h = vu_find(p, end, "AUTH-PAM: ")) != NULL) {
         quoted_user(ev, h, end, "user ");
-        if (find(h, end, "fail") != NULL) {
-            const char *r = find(h, end, "authenticate: ");
+        if (vu_find(h, end, "fail") != NULL) {
+            const char *r = vu_find(h, end, "authenticate: ");
             if (r != NULL) {
                 reason_after(ev, r, 14, end);
             }
@@ -400,9 +371,9 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         }
         return 1;
     }
-    if ((h = find(p, end, "PLUGIN_CALL: ")) != NULL) {
-        if (find(h, end, "failed") != NULL || find(h, end, "status=1") != NULL) {
-            const char *f = find(h, end, "PLUGIN_AUTH_USER_PASS_VERIFY");
+    if ((h = vu_find(p, end, "PLUGIN_CALL: ")) != NULL) {
+        if (vu_find(h, end, "failed") != NULL || vu_find(h, end, "status=1") != NULL) {
+            const char *f = vu_find(h, end, "PLUGIN_AUTH_USER_PASS_VERIFY");
             reason_after(ev, h, 13, end);
             ecs(ev, f != NULL ? "auth-failure" : "plugin-failure",
                 f != NULL ? "authentication" : "process", "start", "failure");
@@ -412,38 +383,38 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "TLS: Username/Password authentication succeeded for username 'bob'" */
-    if ((h = find(p, end, "authentication succeeded for username ")) != NULL) {
+    if ((h = vu_find(p, end, "authentication succeeded for username ")) != NULL) {
         quoted_user(ev, h, end, "username ");
         ecs(ev, "auth-success", "authentication", "start", "success");
         return 1;
     }
-    if ((h = find(p, end, "authentication failed for username ")) != NULL) {
+    if ((h = vu_find(p, end, "authentication failed for username ")) != NULL) {
         quoted_user(ev, h, end, "username ");
         ecs(ev, "auth-failure", "authentication", "start", "failure");
         return 1;
     }
-    if (starts(p, end, "Authentication succeeded")) {
+    if (vu_starts(p, end, "Authentication succeeded")) {
         ecs(ev, "auth-success", "authentication", "start", "success");
         return 1;
     }
-    if ((h = find(p, end, "AUTH_FAILED")) != NULL) {
+    if ((h = vu_find(p, end, "AUTH_FAILED")) != NULL) {
         ecs(ev, "auth-failure", "authentication", "start", "failure");
         return 1;
     }
     /* "MULTI_sva: pool returned IPv4=10.8.0.6, IPv6=(Not enabled)" */
-    if ((h = find(p, end, "MULTI_sva: pool returned ")) != NULL) {
-        const char *v4 = find(h, end, "IPv4=");
+    if ((h = vu_find(p, end, "MULTI_sva: pool returned ")) != NULL) {
+        const char *v4 = vu_find(h, end, "IPv4=");
         if (v4 != NULL) {
             const char *q = v4 + 5;
             while (q < end && *q != ',' && *q != ' ') {
                 q++;
             }
-            if (is_ip(v4 + 5, (size_t)(q - v4 - 5))) {
+            if (vu_ip_n(v4 + 5, (size_t)(q - v4 - 5))) {
                 mm_event_set(ev, MM_F_VPN_ASSIGNED_IP, v4 + 5, (size_t)(q - v4 - 5));
             }
             add(ev, "pool_ipv4", v4 + 5, (size_t)(q - v4 - 5));
         }
-        const char *v6 = find(h, end, "IPv6=");
+        const char *v6 = vu_find(h, end, "IPv6=");
         if (v6 != NULL) {
             const char *q = v6 + 5;
             while (q < end && *q != ',' && (*q != ' ' || v6[5] == '(')) {
@@ -455,16 +426,16 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "MULTI: Learn: 10.8.0.6 -> alice/1.2.3.4:1194" */
-    if ((h = find(p, end, "MULTI: Learn: ")) != NULL) {
+    if ((h = vu_find(p, end, "MULTI: Learn: ")) != NULL) {
         const char *a = h + 14;
         const char *q = a;
         while (q < end && *q != ' ') {
             q++;
         }
-        if (is_ip(a, (size_t)(q - a))) {
+        if (vu_ip_n(a, (size_t)(q - a))) {
             mm_event_set(ev, MM_F_VPN_ASSIGNED_IP, a, (size_t)(q - a));
         }
-        const char *arrow = find(q, end, "-> ");
+        const char *arrow = vu_find(q, end, "-> ");
         if (arrow != NULL && ev->f[MM_F_SOURCE_IP].p == NULL) {
             client_prefix(ev, arrow + 3, (size_t)(end - arrow - 3));
         }
@@ -472,7 +443,7 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "SIGTERM[soft,remote-exit] received, client-instance exiting" */
-    if ((h = find(p, end, "] received, client-instance ")) != NULL) {
+    if ((h = vu_find(p, end, "] received, client-instance ")) != NULL) {
         const char *s = p;
         const char *ob = memchr(p, '[', (size_t)(h - p));
         if (ob != NULL) {
@@ -483,26 +454,26 @@ static int message(struct mm_event *ev, const char *p, const char *end)
                 mm_event_set(ev, MM_F_EVENT_REASON, c + 1, (size_t)(h - c - 1));
             }
         }
-        int exiting = find(h, end, "exiting") != NULL;
+        int exiting = vu_find(h, end, "exiting") != NULL;
         ecs(ev, exiting ? "client-exiting" : "client-restarting", "network", "end", NULL);
         return 1;
     }
-    if (starts(p, end, "Connection reset, restarting")) {
+    if (vu_starts(p, end, "Connection reset, restarting")) {
         ecs(ev, "connection-reset", "network", "end", NULL);
         return 1;
     }
-    if ((h = find(p, end, "TCP connection established with ")) != NULL) {
+    if ((h = vu_find(p, end, "TCP connection established with ")) != NULL) {
         af_endpoint(ev, h, end);
         ecs(ev, "connection-established", "network", "start", "success");
         return 1;
     }
-    if ((h = find(p, end, "TLS: Initial packet from ")) != NULL) {
+    if ((h = vu_find(p, end, "TLS: Initial packet from ")) != NULL) {
         af_endpoint(ev, h, end);
         ecs(ev, "connection-initial-packet", "network", "start", NULL);
         return 1;
     }
     /* "peer info: IV_VER=2.6.3" */
-    if (starts(p, end, "peer info: ")) {
+    if (vu_starts(p, end, "peer info: ")) {
         const char *k = p + 11;
         const char *eqs = memchr(k, '=', (size_t)(end - k));
         if (eqs != NULL && eqs > k) {
@@ -511,15 +482,15 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         ecs(ev, "peer-info", "network", "info", NULL);
         return 1;
     }
-    if ((h = find(p, end, "LDAP bind failed")) != NULL ||
-        (h = find(p, end, "Incorrect password supplied for LDAP DN ")) != NULL) {
-        const char *dn = find(p, end, "LDAP DN \"");
+    if ((h = vu_find(p, end, "LDAP bind failed")) != NULL ||
+        (h = vu_find(p, end, "Incorrect password supplied for LDAP DN ")) != NULL) {
+        const char *dn = vu_find(p, end, "LDAP DN \"");
         if (dn != NULL) {
             const char *s = dn + 9;
             const char *q = memchr(s, '"', (size_t)(end - s));
             if (q != NULL) {
                 add(ev, "ldap_dn", s, (size_t)(q - s));
-                if (starts(s, q, "CN=")) {
+                if (vu_starts(s, q, "CN=")) {
                     const char *c = s + 3;
                     while (c < q && *c != ',') {
                         c++;
@@ -536,21 +507,21 @@ static int message(struct mm_event *ev, const char *p, const char *end)
         ecs(ev, "ldap-failure", "authentication", "start", "failure");
         return 1;
     }
-    if (starts(p, end, "OpenSSL: ")) {
+    if (vu_starts(p, end, "OpenSSL: ")) {
         reason_after(ev, p, 9, end);
         ecs(ev, "openssl-error", "network", "info", "failure");
         return 1;
     }
-    if (starts(p, end, "WARNING: ")) {
+    if (vu_starts(p, end, "WARNING: ")) {
         reason_after(ev, p, 9, end);
         ecs(ev, "warning", "network", "info", NULL);
         return 1;
     }
-    if (starts(p, end, "Initialization Sequence Completed")) {
+    if (vu_starts(p, end, "Initialization Sequence Completed")) {
         ecs(ev, "initialized", "process", "start", "success");
         return 1;
     }
-    if (starts(p, end, "OpenVPN ") && find(p, end, " started") != NULL) {
+    if (vu_starts(p, end, "OpenVPN ") && vu_find(p, end, " started") != NULL) {
         ecs(ev, "started", "process", "start", NULL);
         return 1;
     }
@@ -563,9 +534,9 @@ static enum mm_parse_rc openvpn_parse(struct mm_event *ev, const char *body, siz
     int ours = app_is_openvpn(ev);
 
     /* a supervisor's wrapper: "[stdout#info] [OVPN 0] OUT: '<line>'" */
-    const char *w = find(p, end, "[OVPN ");
+    const char *w = vu_find(p, end, "[OVPN ");
     if (w != NULL) {
-        const char *o = find(w, end, "OUT: '");
+        const char *o = vu_find(w, end, "OUT: '");
         if (o != NULL) {
             p = o + 6;
             if (end > p && end[-1] == '\'') {
@@ -578,39 +549,19 @@ static enum mm_parse_rc openvpn_parse(struct mm_event *ev, const char *body, siz
     while (p < end && *p == ' ') {
         p++;
     }
-    int hostcl = host_is_client(ev, body);
-    if (!ours && !hostcl && !signature(p, end)) {
+    if (!ours && !body_is_client(ev, p, end) && !signature(p, end)) {
         return MM_PARSE_NOMATCH;
     }
 
-    /* the client the syslog header took for a host name: take it back */
-    struct mm_str host = ev->f[MM_F_SYSLOG_HOSTNAME];
-    if (hostcl && client_prefix(ev, host.p, host.n)) {
-        ev->f[MM_F_SYSLOG_HOSTNAME].p = NULL;
-        ev->f[MM_F_SYSLOG_HOSTNAME].n = 0;
-        if (ev->f[MM_F_HOST_HOSTNAME].p == host.p) {
-            ev->f[MM_F_HOST_HOSTNAME].p = NULL;
-            ev->f[MM_F_HOST_HOSTNAME].n = 0;
-        }
-        struct mm_str app = ev->f[MM_F_SYSLOG_APPNAME];
-        if (app.p != NULL && app.p > host.p && app.p < body) {
-            /* the tag was the first word of the message (inside raw, checked above) */
-            p = app.p;
-            ev->f[MM_F_SYSLOG_APPNAME].p = NULL;
-            ev->f[MM_F_SYSLOG_APPNAME].n = 0;
-            if (ev->f[MM_F_PROCESS_NAME].p == app.p) {
-                ev->f[MM_F_PROCESS_NAME].p = NULL;
-                ev->f[MM_F_PROCESS_NAME].n = 0;
-            }
-        }
-    } else {
-        const char *sp = memchr(p, ' ', (size_t)(end - p));
-        const char *te = sp != NULL ? sp : end;
-        if (te > p && client_prefix(ev, p, (size_t)(te - p))) {
-            p = te;
-            while (p < end && *p == ' ') {
-                p++;
-            }
+    /* the client prefix "addr:port", "cn/addr:port", "addr:port/cn" */
+    const char *te = p;
+    while (te < end && *te != ' ') {
+        te++;
+    }
+    if (te > p && client_prefix(ev, p, (size_t)(te - p))) {
+        p = te;
+        while (p < end && *p == ' ') {
+            p++;
         }
     }
 

@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "panw"
 #define MAXF 160 /* CSV fields read; PAN-OS 11 TRAFFIC has ~120 */
@@ -130,108 +132,60 @@ enum ptype {
 };
 
 struct typeinfo {
-    const char *name;
     enum ptype t;
     const char *const *names;
     size_t nnames;
 };
 
-#define TI(s, t, a) {s, t, a, sizeof(a) / sizeof(a[0])}
+#define TI(t, a) {t, a, sizeof(a) / sizeof(a[0])}
 static const struct typeinfo types[] = {
-    TI("TRAFFIC", T_TRAFFIC, traffic_names),
-    TI("THREAT", T_THREAT, threat_names),
-    TI("SYSTEM", T_SYSTEM, system_names),
-    TI("CONFIG", T_CONFIG, config_names),
-    TI("GLOBALPROTECT", T_GLOBALPROTECT, globalprotect_names),
-    TI("HIPMATCH", T_HIPMATCH, hipmatch_names),
-    TI("CORRELATION", T_CORRELATION, correlation_names),
-    TI("AUTH", T_AUTH, auth_names),
-    TI("USERID", T_USERID, userid_names),
+    TI(T_TRAFFIC, traffic_names), /* TRAFFIC */
+    TI(T_THREAT, threat_names), /* THREAT */
+    TI(T_SYSTEM, system_names), /* SYSTEM */
+    TI(T_CONFIG, config_names), /* CONFIG */
+    TI(T_GLOBALPROTECT, globalprotect_names), /* GLOBALPROTECT */
+    TI(T_HIPMATCH, hipmatch_names), /* HIPMATCH */
+    TI(T_CORRELATION, correlation_names), /* CORRELATION */
+    TI(T_AUTH, auth_names), /* AUTH */
+    TI(T_USERID, userid_names), /* USERID */
     /* DECRYPTION and TUNNEL begin like TRAFFIC through the action field */
-    TI("DECRYPTION", T_DECRYPTION, traffic_names),
-    TI("TUNNEL", T_TUNNEL, traffic_names),
-    TI("GTP", T_TUNNEL, traffic_names),
-    TI("SCTP", T_TUNNEL, traffic_names),
+    TI(T_DECRYPTION, traffic_names), /* DECRYPTION */
+    TI(T_TUNNEL, traffic_names), /* TUNNEL */
+    TI(T_TUNNEL, traffic_names), /* GTP */
+    TI(T_TUNNEL, traffic_names), /* SCTP */
 };
 #undef TI
 
-static int eq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (!is_digit(s.p[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
+/* The record types by name: the id is the index in types[]. */
+#define KM(s, i) {s, sizeof(s) - 1, i}
+static const struct mm_keytab_entry type_keys[] = {
+    KM("TRAFFIC", 0),
+    KM("THREAT", 1),
+    KM("SYSTEM", 2),
+    KM("CONFIG", 3),
+    KM("GLOBALPROTECT", 4),
+    KM("HIPMATCH", 5),
+    KM("CORRELATION", 6),
+    KM("AUTH", 7),
+    KM("USERID", 8),
+    KM("DECRYPTION", 9),
+    KM("TUNNEL", 10),
+    KM("GTP", 11),
+    KM("SCTP", 12),
+};
+#undef KM
+_Static_assert(sizeof(type_keys) / sizeof(type_keys[0]) == sizeof(types) / sizeof(types[0]),
+               "one name per record type");
 
 /* An address that means "none": PAN-OS writes 0.0.0.0 / :: for no NAT. */
 static int is_unset_ip(struct mm_str s)
 {
-    return eq(s, "0.0.0.0") || eq(s, "::");
-}
-
-static int icontains(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n < n) {
-        return 0;
-    }
-    for (size_t i = 0; i + n <= s.n; i++) {
-        size_t j = 0;
-        for (; j < n; j++) {
-            char c = s.p[i + j];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char)(c - 'A' + 'a');
-            }
-            if (c != lit[j]) {
-                break;
-            }
-        }
-        if (j == n) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (s.p != NULL && s.n > 0) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
+    return vu_eq(s, "0.0.0.0") || vu_eq(s, "::");
 }
 
 static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
 {
-    if (is_ip(s) && !is_unset_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_digits(s)) {
+    if (vu_ip(s) && !is_unset_ip(s)) {
         mm_event_set(ev, f, s.p, s.n);
     }
 }
@@ -244,7 +198,7 @@ static int is_pan_time(const char *p, size_t n)
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        if (shape[i] == 'd' ? !is_digit(p[i]) : p[i] != shape[i]) {
+        if (shape[i] == 'd' ? !vu_is_digit(p[i]) : p[i] != shape[i]) {
             return 0;
         }
     }
@@ -269,7 +223,7 @@ static long find_record(const char *body, size_t len, struct mm_str *type, int *
         start--;
     }
     const char *s; /* the serial number field */
-    if (start == body && c1 - start == 8 && is_digit(start[0]) && start[2] == ':' &&
+    if (start == body && c1 - start == 8 && vu_is_digit(start[0]) && start[2] == ':' &&
         start[5] == ':') {
         /*
          * "hh:mm:ss,<serial>,<TYPE>,...": a header parser took "1,2021/07/20"
@@ -284,7 +238,7 @@ static long find_record(const char *body, size_t len, struct mm_str *type, int *
             return -1;
         }
         for (const char *q = start; q < c1; q++) {
-            if (!is_digit(*q)) {
+            if (!vu_is_digit(*q)) {
                 return -1;
             }
         }
@@ -298,7 +252,7 @@ static long find_record(const char *body, size_t len, struct mm_str *type, int *
     const char *q = s;
     while (q < end && q - s <= 32 && *q != ',') {
         char ch = *q;
-        if (!(is_digit(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) {
+        if (!(vu_is_digit(ch) || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z'))) {
             return -1;
         }
         q++;
@@ -322,14 +276,12 @@ static long find_record(const char *body, size_t len, struct mm_str *type, int *
     return (long)(start - body);
 }
 
+static struct mm_keytab type_tab = MM_KEYTAB_INIT(type_keys);
+
 static const struct typeinfo *lookup_type(struct mm_str t)
 {
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        if (eq(t, types[i].name)) {
-            return &types[i];
-        }
-    }
-    return NULL;
+    int i = t.p != NULL ? mm_keytab_find(&type_tab, t.p, t.n) : -1;
+    return i >= 0 ? &types[i] : NULL;
 }
 
 static int paloalto_detect(const struct mm_event *ev, const char *body, size_t len)
@@ -423,15 +375,15 @@ static struct mm_str fld(const struct mm_str *f, size_t nf, size_t i)
 static void set_severity(struct mm_event *ev, struct mm_str s)
 {
     const char *n = NULL;
-    if (eq(s, "informational")) {
+    if (vu_eq(s, "informational")) {
         n = "1";
-    } else if (eq(s, "low")) {
+    } else if (vu_eq(s, "low")) {
         n = "2";
-    } else if (eq(s, "medium")) {
+    } else if (vu_eq(s, "medium")) {
         n = "3";
-    } else if (eq(s, "high")) {
+    } else if (vu_eq(s, "high")) {
         n = "4";
-    } else if (eq(s, "critical")) {
+    } else if (vu_eq(s, "critical")) {
         n = "5";
     }
     if (n != NULL) {
@@ -498,10 +450,10 @@ static struct mm_str url_host(struct mm_str u)
 /* elapsed seconds -> event.duration in nanoseconds (composed in scratch) */
 static void set_duration(struct mm_event *ev, struct mm_str s)
 {
-    if (!is_digits(s) || s.n > 9) {
+    if (!vu_digits(s) || s.n > 9) {
         return;
     }
-    if (eq(s, "0")) {
+    if (vu_eq(s, "0")) {
         mm_event_set_cstr(ev, MM_F_EVENT_DURATION, "0");
         return;
     }
@@ -516,11 +468,11 @@ static void set_duration(struct mm_event *ev, struct mm_str s)
 
 static int denied(struct mm_str a)
 {
-    return eq(a, "deny") || eq(a, "drop") || eq(a, "drop-icmp") || eq(a, "drop-all") ||
-           eq(a, "drop-all-packets") || eq(a, "reset-client") || eq(a, "reset-server") ||
-           eq(a, "reset-both") || eq(a, "block-url") || eq(a, "block") ||
-           eq(a, "block-continue") || eq(a, "block-override") || eq(a, "sinkhole") ||
-           eq(a, "blocked") || eq(a, "override-lockout");
+    return vu_eq(a, "deny") || vu_eq(a, "drop") || vu_eq(a, "drop-icmp") || vu_eq(a, "drop-all") ||
+           vu_eq(a, "drop-all-packets") || vu_eq(a, "reset-client") || vu_eq(a, "reset-server") ||
+           vu_eq(a, "reset-both") || vu_eq(a, "block-url") || vu_eq(a, "block") ||
+           vu_eq(a, "block-continue") || vu_eq(a, "block-override") || vu_eq(a, "sinkhole") ||
+           vu_eq(a, "blocked") || vu_eq(a, "override-lockout");
 }
 
 /* Text after lit in s, up to one of the stop characters (or the end). */
@@ -549,13 +501,13 @@ static struct mm_str after(struct mm_str s, const char *lit, const char *stops)
 static void system_desc(struct mm_event *ev, struct mm_str desc)
 {
     struct mm_str ip = after(desc, "Login from: ", ", ");
-    if (!is_ip(ip)) {
+    if (!vu_ip(ip)) {
         ip = after(desc, "From: ", ", ");
         if (ip.n > 0 && ip.p[ip.n - 1] == '.') {
             ip.n--;
         }
     }
-    if (!is_ip(ip)) {
+    if (!vu_ip(ip)) {
         ip = after(desc, " from ", ", ");
         if (ip.n > 0 && ip.p[ip.n - 1] == '.') {
             ip.n--;
@@ -568,12 +520,12 @@ static void system_desc(struct mm_event *ev, struct mm_str desc)
     }
     if (user.n == 0) {
         user = after(desc, "User ", " ");
-        if (user.n > 0 && !icontains(desc, "logged in") && !icontains(desc, "logged out")) {
+        if (user.n > 0 && !vu_icontains(desc, "logged in") && !vu_icontains(desc, "logged out")) {
             user.p = NULL;
             user.n = 0;
         }
     }
-    set(ev, MM_F_USER_NAME, user);
+    vu_set(ev, MM_F_USER_NAME, user);
 }
 
 static void map_session(struct mm_event *ev, enum ptype t, const struct mm_str *f, size_t nf)
@@ -582,9 +534,9 @@ static void map_session(struct mm_event *ev, enum ptype t, const struct mm_str *
     set_ip(ev, MM_F_DESTINATION_IP, fld(f, nf, 8));
     set_ip(ev, MM_F_SOURCE_NAT_IP, fld(f, nf, 9));
     set_ip(ev, MM_F_DESTINATION_NAT_IP, fld(f, nf, 10));
-    set(ev, MM_F_RULE_NAME, fld(f, nf, 11));
-    set(ev, MM_F_USER_NAME, fld(f, nf, 12));
-    set(ev, MM_F_USER_TARGET_NAME, fld(f, nf, 13));
+    vu_set(ev, MM_F_RULE_NAME, fld(f, nf, 11));
+    vu_set(ev, MM_F_USER_NAME, fld(f, nf, 12));
+    vu_set(ev, MM_F_USER_TARGET_NAME, fld(f, nf, 13));
     struct mm_str app = fld(f, nf, 14);
     if (app.p != NULL) {
         mm_event_add(ev, NULL, "network.application", 19, app.p, app.n);
@@ -597,85 +549,85 @@ static void map_session(struct mm_event *ev, enum ptype t, const struct mm_str *
     if (z.p != NULL) {
         mm_event_add(ev, NULL, "observer.egress.zone", 20, z.p, z.n);
     }
-    set(ev, MM_F_OBSERVER_INGRESS_IF, fld(f, nf, 18));
-    set(ev, MM_F_OBSERVER_EGRESS_IF, fld(f, nf, 19));
-    set_num(ev, MM_F_SOURCE_PORT, fld(f, nf, 24));
-    set_num(ev, MM_F_DESTINATION_PORT, fld(f, nf, 25));
+    vu_set(ev, MM_F_OBSERVER_INGRESS_IF, fld(f, nf, 18));
+    vu_set(ev, MM_F_OBSERVER_EGRESS_IF, fld(f, nf, 19));
+    vu_set_num(ev, MM_F_SOURCE_PORT, fld(f, nf, 24));
+    vu_set_num(ev, MM_F_DESTINATION_PORT, fld(f, nf, 25));
     if (ev->f[MM_F_SOURCE_NAT_IP].p != NULL) {
-        set_num(ev, MM_F_SOURCE_NAT_PORT, fld(f, nf, 26));
+        vu_set_num(ev, MM_F_SOURCE_NAT_PORT, fld(f, nf, 26));
     }
     if (ev->f[MM_F_DESTINATION_NAT_IP].p != NULL) {
-        set_num(ev, MM_F_DESTINATION_NAT_PORT, fld(f, nf, 27));
+        vu_set_num(ev, MM_F_DESTINATION_NAT_PORT, fld(f, nf, 27));
     }
     struct mm_str proto = fld(f, nf, 29);
     if (proto.p != NULL) {
-        if (eq(proto, "icmp6") || eq(proto, "ipv6-icmp")) {
+        if (vu_eq(proto, "icmp6") || vu_eq(proto, "ipv6-icmp")) {
             mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, "ipv6-icmp");
         } else {
-            set(ev, MM_F_NETWORK_TRANSPORT, proto);
+            vu_set(ev, MM_F_NETWORK_TRANSPORT, proto);
         }
     }
     struct mm_str action = fld(f, nf, 30);
-    set(ev, MM_F_EVENT_ACTION, action);
+    vu_set(ev, MM_F_EVENT_ACTION, action);
     mm_event_set_cstr(ev, MM_F_EVENT_TYPE, denied(action) ? "denied" : "allowed");
 
     if (t == T_THREAT) {
         struct mm_str sub = fld(f, nf, 4);
         struct mm_str misc = fld(f, nf, 31);
         mm_event_set_cstr(ev, MM_F_EVENT_KIND, "alert");
-        if (eq(sub, "url")) {
+        if (vu_eq(sub, "url")) {
             mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "web");
-            set(ev, MM_F_URL_ORIGINAL, misc);
-            set(ev, MM_F_URL_DOMAIN, url_host(misc));
+            vu_set(ev, MM_F_URL_ORIGINAL, misc);
+            vu_set(ev, MM_F_URL_DOMAIN, url_host(misc));
             struct mm_str cat = fld(f, nf, 33);
             if (cat.p != NULL) {
                 mm_event_add(ev, NULL, "url.category", 12, cat.p, cat.n);
             }
         } else {
-            if (eq(sub, "virus") || eq(sub, "wildfire-virus") || eq(sub, "spyware") ||
-                eq(sub, "wildfire")) {
+            if (vu_eq(sub, "virus") || vu_eq(sub, "wildfire-virus") || vu_eq(sub, "spyware") ||
+                vu_eq(sub, "wildfire")) {
                 mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "malware");
-            } else if (eq(sub, "file") || eq(sub, "data")) {
+            } else if (vu_eq(sub, "file") || vu_eq(sub, "data")) {
                 mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "file");
             } else {
                 mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "intrusion_detection");
             }
-            if (eq(sub, "file") || eq(sub, "virus") || eq(sub, "wildfire-virus") ||
-                eq(sub, "wildfire") || eq(sub, "data")) {
-                set(ev, MM_F_FILE_NAME, misc);
+            if (vu_eq(sub, "file") || vu_eq(sub, "virus") || vu_eq(sub, "wildfire-virus") ||
+                vu_eq(sub, "wildfire") || vu_eq(sub, "data")) {
+                vu_set(ev, MM_F_FILE_NAME, misc);
             } else if (misc.p != NULL) {
-                set(ev, MM_F_URL_ORIGINAL, misc);
+                vu_set(ev, MM_F_URL_ORIGINAL, misc);
             }
             struct mm_str tn = threat_name(fld(f, nf, 32));
-            set(ev, MM_F_THREAT_SIGNATURE, tn);
-            set(ev, MM_F_THREAT_NAME, tn);
+            vu_set(ev, MM_F_THREAT_SIGNATURE, tn);
+            vu_set(ev, MM_F_THREAT_NAME, tn);
             struct mm_str tc = fld(f, nf, 69);
-            set(ev, MM_F_THREAT_CATEGORY, tc.p != NULL ? tc : fld(f, nf, 33));
+            vu_set(ev, MM_F_THREAT_CATEGORY, tc.p != NULL ? tc : fld(f, nf, 33));
         }
         set_severity(ev, fld(f, nf, 34));
         struct mm_str dig = fld(f, nf, 43);
         if (dig.n == 64) {
-            set(ev, MM_F_FILE_HASH_SHA256, dig);
+            vu_set(ev, MM_F_FILE_HASH_SHA256, dig);
         }
-        set(ev, MM_F_USER_AGENT, fld(f, nf, 46));
-        set(ev, MM_F_HTTP_METHOD, fld(f, nf, 63));
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 59));
+        vu_set(ev, MM_F_USER_AGENT, fld(f, nf, 46));
+        vu_set(ev, MM_F_HTTP_METHOD, fld(f, nf, 63));
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 59));
     } else {
         mm_event_set_cstr(ev, MM_F_EVENT_KIND, "event");
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "network");
-        set_num(ev, MM_F_NETWORK_BYTES, fld(f, nf, 31));
-        set_num(ev, MM_F_SOURCE_BYTES, fld(f, nf, 32));
-        set_num(ev, MM_F_DESTINATION_BYTES, fld(f, nf, 33));
-        set_num(ev, MM_F_NETWORK_PACKETS, fld(f, nf, 34));
+        vu_set_num(ev, MM_F_NETWORK_BYTES, fld(f, nf, 31));
+        vu_set_num(ev, MM_F_SOURCE_BYTES, fld(f, nf, 32));
+        vu_set_num(ev, MM_F_DESTINATION_BYTES, fld(f, nf, 33));
+        vu_set_num(ev, MM_F_NETWORK_PACKETS, fld(f, nf, 34));
         set_duration(ev, fld(f, nf, 36));
-        set_num(ev, MM_F_SOURCE_PACKETS, fld(f, nf, 44));
-        set_num(ev, MM_F_DESTINATION_PACKETS, fld(f, nf, 45));
+        vu_set_num(ev, MM_F_SOURCE_PACKETS, fld(f, nf, 44));
+        vu_set_num(ev, MM_F_DESTINATION_PACKETS, fld(f, nf, 45));
         struct mm_str reason = fld(f, nf, 46);
-        if (reason.p != NULL && !eq(reason, "n/a")) {
-            set(ev, MM_F_EVENT_REASON, reason);
+        if (reason.p != NULL && !vu_eq(reason, "n/a")) {
+            vu_set(ev, MM_F_EVENT_REASON, reason);
         }
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 52));
-        if (eq(fld(f, nf, 4), "start")) {
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 52));
+        if (vu_eq(fld(f, nf, 4), "start")) {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, denied(action) ? "denied" : "start");
         }
     }
@@ -694,100 +646,100 @@ static void map_other(struct mm_event *ev, enum ptype t, const struct mm_str *f,
     switch (t) {
     case T_SYSTEM: {
         struct mm_str id = fld(f, nf, 8), desc = fld(f, nf, 14);
-        set(ev, MM_F_EVENT_ACTION, id);
-        set(ev, MM_F_EVENT_CODE, id);
+        vu_set(ev, MM_F_EVENT_ACTION, id);
+        vu_set(ev, MM_F_EVENT_CODE, id);
         set_severity(ev, fld(f, nf, 13));
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 22));
-        if (eq(sub, "auth") || eq(sub, "globalprotect") || eq(sub, "userid") ||
-            icontains(id, "auth") || icontains(id, "login") || icontains(id, "logout")) {
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 22));
+        if (vu_eq(sub, "auth") || vu_eq(sub, "globalprotect") || vu_eq(sub, "userid") ||
+            vu_icontains(id, "auth") || vu_icontains(id, "login") || vu_icontains(id, "logout")) {
             mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "authentication");
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE,
-                              icontains(id, "logout") ? "end" : "start");
+                              vu_icontains(id, "logout") ? "end" : "start");
             system_desc(ev, desc);
         } else {
             mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "host");
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "info");
         }
-        if (icontains(id, "fail") || icontains(desc, "failed")) {
+        if (vu_icontains(id, "fail") || vu_icontains(desc, "failed")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
-        } else if (icontains(id, "success") || icontains(desc, "succeeded") ||
-                   icontains(desc, "logged in")) {
+        } else if (vu_icontains(id, "success") || vu_icontains(desc, "succeeded") ||
+                   vu_icontains(desc, "logged in")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
         }
         break;
     }
     case T_CONFIG: {
         if (!config_v9(f, nf)) {
-            set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 21));
+            vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 21));
         } else {
-            set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 23));
+            vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 23));
         }
         set_ip(ev, MM_F_SOURCE_IP, fld(f, nf, 7));
-        set(ev, MM_F_EVENT_ACTION, fld(f, nf, 9));
-        set(ev, MM_F_USER_NAME, fld(f, nf, 10));
+        vu_set(ev, MM_F_EVENT_ACTION, fld(f, nf, 9));
+        vu_set(ev, MM_F_USER_NAME, fld(f, nf, 10));
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "configuration");
         mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "change");
         struct mm_str res = fld(f, nf, 12);
-        if (eq(res, "Succeeded") || eq(res, "Submitted")) {
+        if (vu_eq(res, "Succeeded") || vu_eq(res, "Submitted")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
-        } else if (eq(res, "Failed") || eq(res, "Unauthorized")) {
+        } else if (vu_eq(res, "Failed") || vu_eq(res, "Unauthorized")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
         }
         break;
     }
     case T_GLOBALPROTECT: {
         struct mm_str id = fld(f, nf, 8);
-        set(ev, MM_F_EVENT_ACTION, id);
-        set(ev, MM_F_USER_NAME, fld(f, nf, 12));
+        vu_set(ev, MM_F_EVENT_ACTION, id);
+        vu_set(ev, MM_F_USER_NAME, fld(f, nf, 12));
         set_ip(ev, MM_F_SOURCE_IP, fld(f, nf, 15));
         if (ev->f[MM_F_SOURCE_IP].p == NULL) {
             set_ip(ev, MM_F_SOURCE_IP, fld(f, nf, 16));
         }
         set_ip(ev, MM_F_VPN_ASSIGNED_IP, fld(f, nf, 17));
-        set(ev, MM_F_TUNNEL_TYPE, fld(f, nf, 11));
-        set(ev, MM_F_TUNNEL_NAME, fld(f, nf, 41));
+        vu_set(ev, MM_F_TUNNEL_TYPE, fld(f, nf, 11));
+        vu_set(ev, MM_F_TUNNEL_NAME, fld(f, nf, 41));
         struct mm_str reason = fld(f, nf, 25);
-        set(ev, MM_F_EVENT_REASON, reason.p != NULL ? reason : fld(f, nf, 26));
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 47));
-        if (icontains(id, "auth") || icontains(id, "login") || icontains(id, "logout")) {
+        vu_set(ev, MM_F_EVENT_REASON, reason.p != NULL ? reason : fld(f, nf, 26));
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 47));
+        if (vu_icontains(id, "auth") || vu_icontains(id, "login") || vu_icontains(id, "logout")) {
             mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "authentication");
         } else {
             mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "network");
         }
-        if (icontains(id, "logout") || icontains(id, "disconnect")) {
+        if (vu_icontains(id, "logout") || vu_icontains(id, "disconnect")) {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "end");
-        } else if (icontains(id, "connected") || icontains(id, "auth") ||
-                   icontains(id, "login")) {
+        } else if (vu_icontains(id, "connected") || vu_icontains(id, "auth") ||
+                   vu_icontains(id, "login")) {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "start");
         } else {
             mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "info");
         }
         struct mm_str st = fld(f, nf, 28);
-        if (eq(st, "success")) {
+        if (vu_eq(st, "success")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
-        } else if (eq(st, "failure") || eq(st, "failed")) {
+        } else if (vu_eq(st, "failure") || vu_eq(st, "failed")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
         }
         break;
     }
     case T_HIPMATCH:
-        set(ev, MM_F_USER_NAME, fld(f, nf, 7));
+        vu_set(ev, MM_F_USER_NAME, fld(f, nf, 7));
         set_ip(ev, MM_F_SOURCE_IP, fld(f, nf, 11));
-        set(ev, MM_F_RULE_NAME, fld(f, nf, 12));
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 24));
+        vu_set(ev, MM_F_RULE_NAME, fld(f, nf, 12));
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 24));
         mm_event_set_cstr(ev, MM_F_EVENT_ACTION, "hip-match");
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "host");
         mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "info");
         break;
     case T_CORRELATION:
         set_ip(ev, MM_F_SOURCE_IP, fld(f, nf, 7));
-        set(ev, MM_F_USER_NAME, fld(f, nf, 8));
-        set(ev, MM_F_THREAT_CATEGORY, fld(f, nf, 10));
+        vu_set(ev, MM_F_USER_NAME, fld(f, nf, 8));
+        vu_set(ev, MM_F_THREAT_CATEGORY, fld(f, nf, 10));
         set_severity(ev, fld(f, nf, 11));
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 17));
-        set(ev, MM_F_RULE_NAME, fld(f, nf, 19));
-        set(ev, MM_F_RULE_ID, fld(f, nf, 20));
-        set(ev, MM_F_EVENT_ACTION, fld(f, nf, 19));
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 17));
+        vu_set(ev, MM_F_RULE_NAME, fld(f, nf, 19));
+        vu_set(ev, MM_F_RULE_ID, fld(f, nf, 20));
+        vu_set(ev, MM_F_EVENT_ACTION, fld(f, nf, 19));
         mm_event_set_cstr(ev, MM_F_EVENT_KIND, "alert");
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "threat");
         mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "indicator");
@@ -795,30 +747,30 @@ static void map_other(struct mm_event *ev, enum ptype t, const struct mm_str *f,
     case T_AUTH: {
         struct mm_str evt = fld(f, nf, 20);
         set_ip(ev, MM_F_SOURCE_IP, fld(f, nf, 8));
-        set(ev, MM_F_USER_NAME, fld(f, nf, 9));
-        set(ev, MM_F_RULE_NAME, fld(f, nf, 12));
-        set(ev, MM_F_EVENT_ACTION, evt);
-        set(ev, MM_F_EVENT_REASON, fld(f, nf, 18));
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 29));
+        vu_set(ev, MM_F_USER_NAME, fld(f, nf, 9));
+        vu_set(ev, MM_F_RULE_NAME, fld(f, nf, 12));
+        vu_set(ev, MM_F_EVENT_ACTION, evt);
+        vu_set(ev, MM_F_EVENT_REASON, fld(f, nf, 18));
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 29));
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "authentication");
         mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "start");
-        if (icontains(evt, "fail")) {
+        if (vu_icontains(evt, "fail")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "failure");
-        } else if (icontains(evt, "success")) {
+        } else if (vu_icontains(evt, "success")) {
             mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, "success");
         }
         break;
     }
     case T_USERID:
         set_ip(ev, MM_F_SOURCE_IP, fld(f, nf, 8));
-        set(ev, MM_F_USER_NAME, fld(f, nf, 9));
-        set(ev, MM_F_EVENT_ACTION, sub.p != NULL ? sub : fld(f, nf, 11));
-        set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 25));
+        vu_set(ev, MM_F_USER_NAME, fld(f, nf, 9));
+        vu_set(ev, MM_F_EVENT_ACTION, sub.p != NULL ? sub : fld(f, nf, 11));
+        vu_set(ev, MM_F_OBSERVER_NAME, fld(f, nf, 25));
         mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "iam");
         mm_event_set_cstr(ev, MM_F_EVENT_TYPE, "info");
         break;
     default:
-        set(ev, MM_F_EVENT_ACTION, sub);
+        vu_set(ev, MM_F_EVENT_ACTION, sub);
         break;
     }
 }
@@ -852,7 +804,7 @@ static enum mm_parse_rc paloalto_parse(struct mm_event *ev, const char *body, si
     mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, "Palo Alto Networks");
     mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, "PAN-OS");
     mm_event_set_cstr(ev, MM_F_OBSERVER_TYPE, "firewall");
-    set(ev, MM_F_OBSERVER_SERIAL, fld(f, nf, 2));
+    vu_set(ev, MM_F_OBSERVER_SERIAL, fld(f, nf, 2));
 
     /* the shortest useful record of each type: session types need the action */
     size_t need = 7;

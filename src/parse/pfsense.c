@@ -28,28 +28,10 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/vendor_util.h"
 
 #define NS "pfsense"
 #define MAXF 48
-
-static int eq(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    return s.p != NULL && s.n == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int is_digits(struct mm_str s)
-{
-    if (s.p == NULL || s.n == 0 || s.n > 19) {
-        return 0;
-    }
-    for (uint32_t i = 0; i < s.n; i++) {
-        if (s.p[i] < '0' || s.p[i] > '9') {
-            return 0;
-        }
-    }
-    return 1;
-}
 
 /* A tracker: pfSense a number, OPNsense a 32-hex hash or a UUID. */
 static int is_hex(struct mm_str s)
@@ -65,42 +47,6 @@ static int is_hex(struct mm_str s)
         }
     }
     return 1;
-}
-
-static int is_ip(struct mm_str s)
-{
-    struct mm_addr a;
-    return s.p != NULL && s.n > 0 && s.n <= 64 && mm_addr_parse(&a, s.p, s.n) == MM_OK;
-}
-
-static void set(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (s.p != NULL && s.n > 0) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_ip(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_ip(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static void set_num(struct mm_event *ev, enum mm_field f, struct mm_str s)
-{
-    if (is_digits(s)) {
-        mm_event_set(ev, f, s.p, s.n);
-    }
-}
-
-static const char *find_lit(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (end - p < (ptrdiff_t)n) {
-        return NULL;
-    }
-    return memmem(p, (size_t)(end - p), lit, n);
 }
 
 /* Split p[0..n) at commas (filterlog never quotes); returns the field count. */
@@ -150,20 +96,20 @@ static size_t skip_tag(const char *body, size_t len)
 /* The filterlog shape: rule,subrule,anchor,tracker,iface,reason,action,dir,4|6 */
 static int filterlog_shape(const struct mm_str *f, size_t nf)
 {
-    if (nf < 9 || !is_digits(f[0]) || f[4].n == 0 || f[5].n == 0) {
+    if (nf < 9 || !vu_digits(f[0]) || f[4].n == 0 || f[5].n == 0) {
         return 0;
     }
     if (f[3].n > 0 && !is_hex(f[3])) {
         return 0;
     }
-    if (!(eq(f[6], "pass") || eq(f[6], "block") || eq(f[6], "reject") ||
-          eq(f[6], "scrub") || eq(f[6], "nat") || eq(f[6], "rdr") || eq(f[6], "binat"))) {
+    if (!(vu_eq(f[6], "pass") || vu_eq(f[6], "block") || vu_eq(f[6], "reject") ||
+          vu_eq(f[6], "scrub") || vu_eq(f[6], "nat") || vu_eq(f[6], "rdr") || vu_eq(f[6], "binat"))) {
         return 0;
     }
-    if (!(eq(f[7], "in") || eq(f[7], "out"))) {
+    if (!(vu_eq(f[7], "in") || vu_eq(f[7], "out"))) {
         return 0;
     }
-    return eq(f[8], "4") || eq(f[8], "6");
+    return vu_eq(f[8], "4") || vu_eq(f[8], "6");
 }
 
 /* Which GUI line this is: 0 none, 1 failure, 2 success, 3 logout. */
@@ -181,11 +127,11 @@ static int gui_kind(const char *body, size_t len, const char **user, const char 
     };
     const char *end = body + len;
     for (size_t i = 0; i < sizeof(pats) / sizeof(pats[0]); i++) {
-        const char *hit = find_lit(body, end, pats[i].lit);
+        const char *hit = vu_find(body, end, pats[i].lit);
         if (hit != NULL) {
             *user = hit + strlen(pats[i].lit);
             *from = NULL;
-            const char *q = find_lit(*user, end, " from");
+            const char *q = vu_find(*user, end, " from");
             if (q != NULL) {
                 *from = q;
             }
@@ -208,38 +154,14 @@ static int pfsense_detect(const struct mm_event *ev, const char *body, size_t le
         return 0;
     }
     struct mm_str app = ev->f[MM_F_SYSLOG_APPNAME];
-    return eq(app, "filterlog") || off > 0 ? 95 : 85;
-}
-
-static int icase_contains(struct mm_str s, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (s.p == NULL || s.n < n) {
-        return 0;
-    }
-    for (size_t i = 0; i + n <= s.n; i++) {
-        size_t j = 0;
-        for (; j < n; j++) {
-            char c = s.p[i + j];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char)(c - 'A' + 'a');
-            }
-            if (c != lit[j]) {
-                break;
-            }
-        }
-        if (j == n) {
-            return 1;
-        }
-    }
-    return 0;
+    return vu_eq(app, "filterlog") || off > 0 ? 95 : 85;
 }
 
 static void observer(struct mm_event *ev, int opnsense)
 {
     if (!opnsense) {
         struct mm_str h = ev->f[MM_F_HOST_HOSTNAME];
-        opnsense = icase_contains(h, "opnsense");
+        opnsense = vu_icontains(h, "opnsense");
     }
     mm_event_set_cstr(ev, MM_F_OBSERVER_VENDOR, opnsense ? "Deciso" : "Netgate");
     mm_event_set_cstr(ev, MM_F_OBSERVER_PRODUCT, opnsense ? "OPNsense" : "pfSense");
@@ -265,7 +187,7 @@ static enum mm_parse_rc parse_gui(struct mm_event *ev, const char *body, size_t 
     if (ue >= end) {
         return MM_PARSE_MALFORMED;
     }
-    set(ev, MM_F_USER_NAME, u);
+    vu_set(ev, MM_F_USER_NAME, u);
     add(ev, "user", u);
     if (from != NULL) {
         const char *p = from + 5; /* " from" */
@@ -280,7 +202,7 @@ static enum mm_parse_rc parse_gui(struct mm_event *ev, const char *body, size_t 
             q++;
         }
         struct mm_str ip = {p, (uint32_t)(q - p)};
-        set_ip(ev, MM_F_SOURCE_IP, ip);
+        vu_set_ip(ev, MM_F_SOURCE_IP, ip);
         add(ev, "from", ip);
     }
     /* "/index.php: ..." names the page */
@@ -288,7 +210,7 @@ static enum mm_parse_rc parse_gui(struct mm_event *ev, const char *body, size_t 
         const char *c = memchr(body, ':', len);
         if (c != NULL) {
             struct mm_str page = {body, (uint32_t)(c - body)};
-            set(ev, MM_F_URL_PATH, page);
+            vu_set(ev, MM_F_URL_PATH, page);
         }
     }
     mm_event_set_cstr(ev, MM_F_EVENT_KIND, "event");
@@ -303,7 +225,7 @@ static enum mm_parse_rc parse_gui(struct mm_event *ev, const char *body, size_t 
         mm_event_set_cstr(ev, MM_F_EVENT_OUTCOME, kind == 2 ? "success" : "failure");
     }
     mm_event_set_cstr(ev, MM_F_SERVICE_NAME, "webgui");
-    observer(ev, find_lit(body, end, "Web GUI") != NULL);
+    observer(ev, vu_find(body, end, "Web GUI") != NULL);
     return MM_PARSE_OK;
 }
 
@@ -334,8 +256,8 @@ static void set_transport(struct mm_event *ev, struct mm_str p)
     if (p.p == NULL || p.n == 0 || p.n > 32) {
         return;
     }
-    if (icase_contains(p, "icmp6") || icase_contains(p, "icmpv6") ||
-        icase_contains(p, "ipv6-icmp")) {
+    if (vu_icontains(p, "icmp6") || vu_icontains(p, "icmpv6") ||
+        vu_icontains(p, "ipv6-icmp")) {
         mm_event_set_cstr(ev, MM_F_NETWORK_TRANSPORT, "ipv6-icmp");
         return;
     }
@@ -349,35 +271,27 @@ static void set_transport(struct mm_event *ev, struct mm_str p)
         mm_event_set(ev, MM_F_NETWORK_TRANSPORT, p.p, p.n);
         return;
     }
-    char *d = mm_event_alloc(ev, p.n);
-    if (d == NULL) {
-        return;
-    }
-    for (uint32_t i = 0; i < p.n; i++) {
-        char c = p.p[i];
-        d[i] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-    }
-    mm_event_set(ev, MM_F_NETWORK_TRANSPORT, d, p.n);
+    vu_set_lower(ev, MM_F_NETWORK_TRANSPORT, p, 32);
 }
 
 static enum mm_parse_rc parse_filterlog(struct mm_event *ev, const struct mm_str *f, size_t nf)
 {
-    int v6 = eq(f[8], "6");
+    int v6 = vu_eq(f[8], "6");
     add_names(ev, common_names, 9, f, nf, 0);
     size_t ipn = v6 ? 8 : 11;
     add_names(ev, v6 ? v6_names : v4_names, ipn, f, nf, 9);
 
-    set(ev, MM_F_RULE_ID, f[3].n > 0 ? f[3] : f[0]);
-    set(ev, MM_F_EVENT_REASON, f[5]);
-    set(ev, MM_F_EVENT_ACTION, f[6]);
-    int in = eq(f[7], "in");
-    set(ev, in ? MM_F_OBSERVER_INGRESS_IF : MM_F_OBSERVER_EGRESS_IF, f[4]);
+    vu_set(ev, MM_F_RULE_ID, f[3].n > 0 ? f[3] : f[0]);
+    vu_set(ev, MM_F_EVENT_REASON, f[5]);
+    vu_set(ev, MM_F_EVENT_ACTION, f[6]);
+    int in = vu_eq(f[7], "in");
+    vu_set(ev, in ? MM_F_OBSERVER_INGRESS_IF : MM_F_OBSERVER_EGRESS_IF, f[4]);
     mm_event_set_cstr(ev, MM_F_NETWORK_DIRECTION, in ? "ingress" : "egress");
     mm_event_add(ev, NULL, "network.type", 12, v6 ? "ipv6" : "ipv4", 4);
     mm_event_set_cstr(ev, MM_F_EVENT_KIND, "event");
     mm_event_set_cstr(ev, MM_F_EVENT_CATEGORY, "network");
-    mm_event_set_cstr(ev, MM_F_EVENT_TYPE, eq(f[6], "pass") ? "allowed" :
-                                           (eq(f[6], "block") || eq(f[6], "reject")) ? "denied"
+    mm_event_set_cstr(ev, MM_F_EVENT_TYPE, vu_eq(f[6], "pass") ? "allowed" :
+                                           (vu_eq(f[6], "block") || vu_eq(f[6], "reject")) ? "denied"
                                                                                      : "info");
     observer(ev, f[3].n >= 32);
 
@@ -388,30 +302,30 @@ static enum mm_parse_rc parse_filterlog(struct mm_event *ev, const struct mm_str
     struct mm_str proto_id = v6 ? f[13] : f[15];
     struct mm_str src = v6 ? f[15] : f[18];
     struct mm_str dst = v6 ? f[16] : f[19];
-    set_ip(ev, MM_F_SOURCE_IP, src);
-    set_ip(ev, MM_F_DESTINATION_IP, dst);
+    vu_set_ip(ev, MM_F_SOURCE_IP, src);
+    vu_set_ip(ev, MM_F_DESTINATION_IP, dst);
     set_transport(ev, proto);
-    set_num(ev, MM_F_NETWORK_IANA_NUMBER, proto_id);
+    vu_set_num(ev, MM_F_NETWORK_IANA_NUMBER, proto_id);
     if (ev->f[MM_F_SOURCE_IP].p == NULL || ev->f[MM_F_DESTINATION_IP].p == NULL) {
         return MM_PARSE_MALFORMED;
     }
 
     size_t pi = 9 + ipn; /* first protocol field */
-    if (eq(proto_id, "6")) {
+    if (vu_eq(proto_id, "6")) {
         add_names(ev, tcp_names, 9, f, nf, pi);
         if (nf < pi + 2) {
             return MM_PARSE_MALFORMED;
         }
-        set_num(ev, MM_F_SOURCE_PORT, f[pi]);
-        set_num(ev, MM_F_DESTINATION_PORT, f[pi + 1]);
-    } else if (eq(proto_id, "17") || eq(proto_id, "132")) {
+        vu_set_num(ev, MM_F_SOURCE_PORT, f[pi]);
+        vu_set_num(ev, MM_F_DESTINATION_PORT, f[pi + 1]);
+    } else if (vu_eq(proto_id, "17") || vu_eq(proto_id, "132")) {
         add_names(ev, udp_names, 3, f, nf, pi);
         if (nf < pi + 2) {
             return MM_PARSE_MALFORMED;
         }
-        set_num(ev, MM_F_SOURCE_PORT, f[pi]);
-        set_num(ev, MM_F_DESTINATION_PORT, f[pi + 1]);
-    } else if (eq(proto_id, "1") || eq(proto_id, "58")) {
+        vu_set_num(ev, MM_F_SOURCE_PORT, f[pi]);
+        vu_set_num(ev, MM_F_DESTINATION_PORT, f[pi + 1]);
+    } else if (vu_eq(proto_id, "1") || vu_eq(proto_id, "58")) {
         if (pi < nf && f[pi].n > 11 && memcmp(f[pi].p, "datalength=", 11) == 0) {
             /* pfSense 2.1 and older: "...,icmp,56,src,dst,datalength=36" */
             struct mm_str dl = {f[pi].p + 11, f[pi].n - 11};
@@ -419,21 +333,21 @@ static enum mm_parse_rc parse_filterlog(struct mm_event *ev, const struct mm_str
         } else if (pi < nf) {
             struct mm_str t = f[pi];
             add(ev, "icmp_type", t);
-            if (eq(t, "request") || eq(t, "reply") || eq(t, "tstamp")) {
+            if (vu_eq(t, "request") || vu_eq(t, "reply") || vu_eq(t, "tstamp")) {
                 add(ev, "icmp_id", pi + 1 < nf ? f[pi + 1] : (struct mm_str){NULL, 0});
                 add(ev, "icmp_seq", pi + 2 < nf ? f[pi + 2] : (struct mm_str){NULL, 0});
-            } else if (eq(t, "unreachport") || eq(t, "unreachproto") || eq(t, "needfrag")) {
+            } else if (vu_eq(t, "unreachport") || vu_eq(t, "unreachproto") || vu_eq(t, "needfrag")) {
                 add(ev, "icmp_dst", pi + 1 < nf ? f[pi + 1] : (struct mm_str){NULL, 0});
-                add(ev, eq(t, "needfrag") ? "icmp_mtu" : "icmp_proto",
+                add(ev, vu_eq(t, "needfrag") ? "icmp_mtu" : "icmp_proto",
                     pi + 2 < nf ? f[pi + 2] : (struct mm_str){NULL, 0});
-                if (eq(t, "unreachport")) {
+                if (vu_eq(t, "unreachport")) {
                     add(ev, "icmp_port", pi + 3 < nf ? f[pi + 3] : (struct mm_str){NULL, 0});
                 }
             } else if (pi + 1 < nf) {
                 add(ev, "icmp_description", f[pi + 1]);
             }
         }
-    } else if (eq(proto_id, "112")) {
+    } else if (vu_eq(proto_id, "112")) {
         add_names(ev, carp_names, 6, f, nf, pi);
     }
     return MM_PARSE_OK;

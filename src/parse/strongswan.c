@@ -27,6 +27,7 @@
 
 #include "mimamori/net.h"
 #include "parse/auth_int.h"
+#include "parse/vendor_util.h"
 
 #define NS "strongswan"
 
@@ -35,32 +36,6 @@ enum daemon { D_NONE, D_CHARON, D_PLUTO, D_XL2TPD };
 static void add(struct mm_event *ev, const char *key, const char *v, size_t n)
 {
     (void)mm_event_add(ev, NS, key, strlen(key), v, n);
-}
-
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static int is_ip(const char *p, size_t n)
-{
-    struct mm_addr a;
-    return n > 0 && n <= 64 && mm_addr_parse(&a, p, n) == MM_OK;
-}
-
-static const char *find(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    if (p >= end || (size_t)(end - p) < n) {
-        return NULL;
-    }
-    return memmem(p, (size_t)(end - p), lit, n);
-}
-
-static int starts(const char *p, const char *end, const char *lit)
-{
-    size_t n = strlen(lit);
-    return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
 }
 
 static enum daemon app_daemon(const struct mm_event *ev)
@@ -86,7 +61,7 @@ static enum daemon app_daemon(const struct mm_event *ev)
 static size_t thread_prefix(const char *p, const char *end)
 {
     const char *q = p;
-    while (q < end && q - p < 3 && is_digit(*q)) {
+    while (q < end && q - p < 3 && vu_is_digit(*q)) {
         q++;
     }
     if (q == p || end - q < 6 || q[0] != '[' || q[4] != ']' || q[5] != ' ') {
@@ -129,7 +104,7 @@ static int addr_id(const char *p, const char *e, struct mm_str *ip, struct mm_st
         return 0;
     }
     const char *cb = memchr(ob, ']', (size_t)(e - ob));
-    if (cb == NULL || !is_ip(p, (size_t)(ob - p))) {
+    if (cb == NULL || !vu_ip_n(p, (size_t)(ob - p))) {
         return 0;
     }
     ip->p = p;
@@ -145,7 +120,7 @@ static int all_digits(struct mm_str s)
         return 0;
     }
     for (uint32_t i = 0; i < s.n; i++) {
-        if (!is_digit(s.p[i])) {
+        if (!vu_is_digit(s.p[i])) {
             return 0;
         }
     }
@@ -171,7 +146,7 @@ static void peer_id(struct mm_event *ev, struct mm_str ip, struct mm_str id)
  */
 static void local_remote(struct mm_event *ev, const char *p, const char *end)
 {
-    const char *dots = find(p, end, "...");
+    const char *dots = vu_find(p, end, "...");
     if (dots == NULL) {
         return;
     }
@@ -199,7 +174,7 @@ static void local_remote(struct mm_event *ev, const char *p, const char *end)
 /* The first token after lit: an address as source.ip.  1 when set. */
 static int ip_after(struct mm_event *ev, const char *p, const char *end, const char *lit)
 {
-    const char *h = find(p, end, lit);
+    const char *h = vu_find(p, end, lit);
     if (h == NULL) {
         return 0;
     }
@@ -208,7 +183,7 @@ static int ip_after(struct mm_event *ev, const char *p, const char *end, const c
     while (e < end && *e != ' ' && *e != ',' && *e != '[') {
         e++;
     }
-    if (!is_ip(s, (size_t)(e - s))) {
+    if (!vu_ip_n(s, (size_t)(e - s))) {
         return 0;
     }
     mm_event_set(ev, MM_F_SOURCE_IP, s, (size_t)(e - s));
@@ -219,7 +194,7 @@ static int ip_after(struct mm_event *ev, const char *p, const char *end, const c
 static int quoted_after(struct mm_event *ev, const char *p, const char *end, const char *lit,
                         enum mm_field f)
 {
-    const char *h = find(p, end, lit);
+    const char *h = vu_find(p, end, lit);
     if (h == NULL) {
         return 0;
     }
@@ -249,8 +224,8 @@ static void reason(struct mm_event *ev, const char *p, const char *end)
 /* "sending packet: from A[pa] to B[pb] (N bytes)" */
 static void packet(struct mm_event *ev, const char *p, const char *end, int sending)
 {
-    const char *f = find(p, end, "from ");
-    const char *t = f != NULL ? find(f, end, " to ") : NULL;
+    const char *f = vu_find(p, end, "from ");
+    const char *t = f != NULL ? vu_find(f, end, " to ") : NULL;
     if (f == NULL || t == NULL) {
         return;
     }
@@ -272,13 +247,13 @@ static void packet(struct mm_event *ev, const char *p, const char *end, int send
         mm_event_set(ev, MM_F_DESTINATION_IP, lip.p, lip.n);
         mm_event_set(ev, MM_F_DESTINATION_PORT, lport.p, lport.n);
     }
-    const char *op = find(te, end, "(");
+    const char *op = vu_find(te, end, "(");
     if (op != NULL) {
         const char *q = op + 1;
-        while (q < end && is_digit(*q)) {
+        while (q < end && vu_is_digit(*q)) {
             q++;
         }
-        if (q > op + 1 && starts(q, end, " bytes")) {
+        if (q > op + 1 && vu_starts(q, end, " bytes")) {
             mm_event_set(ev, MM_F_NETWORK_BYTES, op + 1, (size_t)(q - op - 1));
         }
     }
@@ -289,7 +264,7 @@ static void packet(struct mm_event *ev, const char *p, const char *end, int send
 /* "IKE_SA name[1]" / "CHILD_SA name{1}" after lit: vpn.tunnel.name if unset. */
 static void sa_name(struct mm_event *ev, const char *p, const char *end, const char *lit)
 {
-    const char *h = find(p, end, lit);
+    const char *h = vu_find(p, end, lit);
     if (h == NULL) {
         return;
     }
@@ -309,28 +284,28 @@ static void sa_name(struct mm_event *ev, const char *p, const char *end, const c
 static int charon_message(struct mm_event *ev, const char *p, const char *end)
 {
     const char *h;
-    if (starts(p, end, "sending packet: ")) {
+    if (vu_starts(p, end, "sending packet: ")) {
         packet(ev, p, end, 1);
         return 1;
     }
-    if (starts(p, end, "received packet: ")) {
+    if (vu_starts(p, end, "received packet: ")) {
         packet(ev, p, end, 0);
         return 1;
     }
     /* "authentication of 'alice' with pre-shared key failed" / "... successful" */
-    if ((h = find(p, end, "authentication of '")) != NULL) {
+    if ((h = vu_find(p, end, "authentication of '")) != NULL) {
         const char *s = h + 19;
         const char *q = memchr(s, '\'', (size_t)(end - s));
-        int myself = q != NULL && find(q, end, "(myself)") != NULL;
+        int myself = q != NULL && vu_find(q, end, "(myself)") != NULL;
         int xauth = h >= p + 6 && memcmp(h - 6, "XAuth ", 6) == 0;
         if (q != NULL && q > s && !myself) {
             mm_event_set(ev, MM_F_USER_NAME, s, (size_t)(q - s));
         }
-        const char *w = find(s, end, " with ");
+        const char *w = vu_find(s, end, " with ");
         if (w != NULL) {
             const char *e = end;
-            const char *fl = find(w, end, " failed");
-            const char *ok = find(w, end, " successful");
+            const char *fl = vu_find(w, end, " failed");
+            const char *ok = vu_find(w, end, " successful");
             e = fl != NULL ? fl : ok != NULL ? ok : end;
             add(ev, "auth_method", w + 6, (size_t)(e - w - 6));
         } else if (xauth) {
@@ -342,10 +317,10 @@ static int charon_message(struct mm_event *ev, const char *p, const char *end)
         if (myself) {
             /* our own side's authentication toward the peer: not a login */
             ecs(ev, "auth-local", "authentication", "info",
-                find(s, end, "failed") != NULL ? "failure" : "success");
-        } else if (find(s, end, "failed") != NULL) {
+                vu_find(s, end, "failed") != NULL ? "failure" : "success");
+        } else if (vu_find(s, end, "failed") != NULL) {
             ecs(ev, "auth-failure", "authentication", "start", "failure");
-        } else if (find(s, end, "successful") != NULL) {
+        } else if (vu_find(s, end, "successful") != NULL) {
             ecs(ev, "auth-success", "authentication", "start", "success");
         } else {
             ecs(ev, NULL, "authentication", "info", NULL);
@@ -353,9 +328,9 @@ static int charon_message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "XAuth pam_authenticate for 'lyb' failed: System error" */
-    if ((h = find(p, end, "pam_authenticate for ")) != NULL) {
+    if ((h = vu_find(p, end, "pam_authenticate for ")) != NULL) {
         quoted_after(ev, h, end, "for ", MM_F_USER_NAME);
-        const char *f = find(h, end, "failed");
+        const char *f = vu_find(h, end, "failed");
         if (f != NULL) {
             reason(ev, f + 6, end);
             ecs(ev, "auth-failure", "authentication", "start", "failure");
@@ -365,18 +340,18 @@ static int charon_message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "EAP-MS-CHAPv2 username: 'hll'", "received EAP identity 'alice'" */
-    if ((h = find(p, end, "username: ")) != NULL && h - p < 32) {
+    if ((h = vu_find(p, end, "username: ")) != NULL && h - p < 32) {
         quoted_after(ev, h, end, "username: ", MM_F_USER_NAME);
         ecs(ev, "eap-identity", "authentication", "info", NULL);
         return 1;
     }
-    if ((h = find(p, end, "received EAP identity ")) != NULL) {
+    if ((h = vu_find(p, end, "received EAP identity ")) != NULL) {
         quoted_after(ev, h, end, "identity ", MM_F_USER_NAME);
         ecs(ev, "eap-identity", "authentication", "info", NULL);
         return 1;
     }
     /* "EAP method EAP_MSCHAPV2 failed for peer 203.0.113.7" / "... succeeded, MSK established" */
-    if ((h = find(p, end, "EAP method ")) != NULL) {
+    if ((h = vu_find(p, end, "EAP method ")) != NULL) {
         const char *m = h + 11;
         const char *e = m;
         while (e < end && *e != ' ') {
@@ -384,19 +359,19 @@ static int charon_message(struct mm_event *ev, const char *p, const char *end)
         }
         add(ev, "eap_method", m, (size_t)(e - m));
         ip_after(ev, e, end, "for peer ");
-        if (find(e, end, "failed") != NULL) {
+        if (vu_find(e, end, "failed") != NULL) {
             ecs(ev, "auth-failure", "authentication", "start", "failure");
-        } else if (find(e, end, "succeeded") != NULL) {
+        } else if (vu_find(e, end, "succeeded") != NULL) {
             ecs(ev, "auth-success", "authentication", "start", "success");
         } else {
             ecs(ev, NULL, "authentication", "info", NULL);
         }
         return 1;
     }
-    if ((h = find(p, end, "verification failed")) != NULL ||
-        (h = find(p, end, "no EAP key found for hosts ")) != NULL ||
-        (h = find(p, end, "no shared key found for ")) != NULL) {
-        const char *dash = find(p, end, "' - '");
+    if ((h = vu_find(p, end, "verification failed")) != NULL ||
+        (h = vu_find(p, end, "no EAP key found for hosts ")) != NULL ||
+        (h = vu_find(p, end, "no shared key found for ")) != NULL) {
+        const char *dash = vu_find(p, end, "' - '");
         if (dash != NULL) {
             quoted_after(ev, dash, end, "' - ", MM_F_USER_NAME);
         }
@@ -405,12 +380,12 @@ static int charon_message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "received AUTHENTICATION_FAILED notify error" */
-    if ((h = find(p, end, " notify error")) != NULL) {
-        const char *s = find(p, h, "received ");
+    if ((h = vu_find(p, end, " notify error")) != NULL) {
+        const char *s = vu_find(p, h, "received ");
         s = s != NULL ? s + 9 : p;
         add(ev, "notify", s, (size_t)(h - s));
         mm_event_set(ev, MM_F_EVENT_REASON, s, (size_t)(h - s));
-        if (find(s, h, "AUTHENTICATION_FAILED") != NULL) {
+        if (vu_find(s, h, "AUTHENTICATION_FAILED") != NULL) {
             ecs(ev, "auth-failure", "authentication", "start", "failure");
         } else {
             ecs(ev, "notify-error", "network", "info", "failure");
@@ -418,49 +393,49 @@ static int charon_message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "IKE_SA rw[3] established between 192.0.2.1[gw]...203.0.113.7[alice]" */
-    if ((h = find(p, end, "IKE_SA ")) != NULL && find(h, end, " established between ") != NULL) {
+    if ((h = vu_find(p, end, "IKE_SA ")) != NULL && vu_find(h, end, " established between ") != NULL) {
         sa_name(ev, h, end, "IKE_SA ");
         local_remote(ev, h, end);
         ecs(ev, "ike-established", "network", "start", "success");
         return 1;
     }
-    if ((h = find(p, end, "CHILD_SA ")) != NULL && find(h, end, " established") != NULL) {
+    if ((h = vu_find(p, end, "CHILD_SA ")) != NULL && vu_find(h, end, " established") != NULL) {
         sa_name(ev, h, end, "CHILD_SA ");
-        const char *ts = find(h, end, " and TS ");
+        const char *ts = vu_find(h, end, " and TS ");
         if (ts != NULL) {
             add(ev, "traffic_selectors", ts + 8, (size_t)(end - ts - 8));
         }
         ecs(ev, "child-established", "network", "start", "success");
         return 1;
     }
-    if ((h = find(p, end, "deleting half open IKE_SA with ")) != NULL) {
+    if ((h = vu_find(p, end, "deleting half open IKE_SA with ")) != NULL) {
         ip_after(ev, h, end, "IKE_SA with ");
         ecs(ev, "ike-deleting", "network", "end", "failure");
         return 1;
     }
-    if ((h = find(p, end, "deleting IKE_SA ")) != NULL ||
-        (h = find(p, end, "received DELETE for IKE_SA ")) != NULL) {
+    if ((h = vu_find(p, end, "deleting IKE_SA ")) != NULL ||
+        (h = vu_find(p, end, "received DELETE for IKE_SA ")) != NULL) {
         sa_name(ev, h, end, "IKE_SA ");
         local_remote(ev, h, end);
         ecs(ev, "ike-deleting", "network", "end", NULL);
         return 1;
     }
-    if ((h = find(p, end, "closing CHILD_SA ")) != NULL ||
-        (h = find(p, end, "received DELETE for ESP CHILD_SA")) != NULL) {
+    if ((h = vu_find(p, end, "closing CHILD_SA ")) != NULL ||
+        (h = vu_find(p, end, "received DELETE for ESP CHILD_SA")) != NULL) {
         sa_name(ev, h, end, "CHILD_SA ");
         ecs(ev, "child-deleting", "network", "end", NULL);
         return 1;
     }
-    if ((h = find(p, end, " is initiating an IKE_SA")) != NULL ||
-        (h = find(p, end, " is initiating a Main Mode IKE_SA")) != NULL ||
-        (h = find(p, end, " is initiating a Aggressive Mode IKE_SA")) != NULL) {
-        if (is_ip(p, (size_t)(h - p))) {
+    if ((h = vu_find(p, end, " is initiating an IKE_SA")) != NULL ||
+        (h = vu_find(p, end, " is initiating a Main Mode IKE_SA")) != NULL ||
+        (h = vu_find(p, end, " is initiating a Aggressive Mode IKE_SA")) != NULL) {
+        if (vu_ip_n(p, (size_t)(h - p))) {
             mm_event_set(ev, MM_F_SOURCE_IP, p, (size_t)(h - p));
         }
         ecs(ev, "ike-initiating", "network", "start", NULL);
         return 1;
     }
-    if ((h = find(p, end, "looking for peer configs matching ")) != NULL) {
+    if ((h = vu_find(p, end, "looking for peer configs matching ")) != NULL) {
         local_remote(ev, h, end);
         /* the identities are the ones asked for, not yet proven */
         ev->f[MM_F_USER_NAME].p = NULL;
@@ -469,31 +444,31 @@ static int charon_message(struct mm_event *ev, const char *p, const char *end)
         return 1;
     }
     /* "assigning virtual IP 10.10.0.1 to peer 'alice'" */
-    if ((h = find(p, end, "assigning virtual IP ")) != NULL) {
+    if ((h = vu_find(p, end, "assigning virtual IP ")) != NULL) {
         const char *s = h + 21;
         const char *e = s;
         while (e < end && *e != ' ') {
             e++;
         }
-        if (is_ip(s, (size_t)(e - s))) {
+        if (vu_ip_n(s, (size_t)(e - s))) {
             mm_event_set(ev, MM_F_VPN_ASSIGNED_IP, s, (size_t)(e - s));
         }
         quoted_after(ev, e, end, "to peer ", MM_F_USER_NAME);
         ecs(ev, "virtual-ip-assigned", "network", "info", "success");
         return 1;
     }
-    if ((h = find(p, end, "rekeying IKE_SA")) != NULL ||
-        (h = find(p, end, "creating rekey job")) != NULL) {
+    if ((h = vu_find(p, end, "rekeying IKE_SA")) != NULL ||
+        (h = vu_find(p, end, "creating rekey job")) != NULL) {
         ecs(ev, "ike-rekeying", "network", "info", NULL);
         return 1;
     }
-    if ((h = find(p, end, "peer supports ")) != NULL) {
+    if ((h = vu_find(p, end, "peer supports ")) != NULL) {
         add(ev, "peer_supports", h + 14, (size_t)(end - h - 14));
         ecs(ev, "peer-supports", "network", "info", NULL);
         return 1;
     }
     /* "parsed IKE_AUTH request 2 [ ... ]", "generating ..." */
-    if (starts(p, end, "parsed ") || starts(p, end, "generating ")) {
+    if (vu_starts(p, end, "parsed ") || vu_starts(p, end, "generating ")) {
         const char *s = p + (p[0] == 'p' ? 7 : 11);
         const char *e = s;
         while (e < end && *e != ' ') {
@@ -525,7 +500,7 @@ static int pluto_message(struct mm_event *ev, const char *p, const char *end)
             while (e < end && *e != ' ') {
                 e++;
             }
-            if (is_ip(p, (size_t)(e - p))) {
+            if (vu_ip_n(p, (size_t)(e - p))) {
                 mm_event_set(ev, MM_F_SOURCE_IP, p, (size_t)(e - p));
                 p = e;
             }
@@ -542,7 +517,7 @@ static int pluto_message(struct mm_event *ev, const char *p, const char *end)
             while (p < end && *p == ' ') {
                 p++;
             }
-            if (starts(p, end, "STATE_")) {
+            if (vu_starts(p, end, "STATE_")) {
                 const char *c = memchr(p, ':', (size_t)(end - p));
                 if (c != NULL) {
                     add(ev, "state", p, (size_t)(c - p));
@@ -550,29 +525,29 @@ static int pluto_message(struct mm_event *ev, const char *p, const char *end)
             }
         }
     }
-    if (find(p, end, "AUTHENTICATION_FAILED") != NULL ||
-        find(p, end, "authentication failed") != NULL ||
-        find(p, end, "Authentication Failed") != NULL ||
-        (find(p, end, "XAUTH: User ") != NULL && find(p, end, "failed") != NULL)) {
+    if (vu_find(p, end, "AUTHENTICATION_FAILED") != NULL ||
+        vu_find(p, end, "authentication failed") != NULL ||
+        vu_find(p, end, "Authentication Failed") != NULL ||
+        (vu_find(p, end, "XAUTH: User ") != NULL && vu_find(p, end, "failed") != NULL)) {
         quoted_after(ev, p, end, "XAUTH: User ", MM_F_USER_NAME);
         reason(ev, p, end);
         ecs(ev, "auth-failure", "authentication", "start", "failure");
         return 1;
     }
-    if (find(p, end, "XAUTH: User ") != NULL && find(p, end, "authenticated") != NULL) {
+    if (vu_find(p, end, "XAUTH: User ") != NULL && vu_find(p, end, "authenticated") != NULL) {
         quoted_after(ev, p, end, "XAUTH: User ", MM_F_USER_NAME);
         ecs(ev, "auth-success", "authentication", "start", "success");
         return 1;
     }
-    if (find(p, end, "IPsec SA established") != NULL) {
+    if (vu_find(p, end, "IPsec SA established") != NULL) {
         ecs(ev, "child-established", "network", "start", "success");
         return 1;
     }
-    if (find(p, end, "SA established") != NULL) {
+    if (vu_find(p, end, "SA established") != NULL) {
         ecs(ev, "ike-established", "network", "start", "success");
         return 1;
     }
-    if (find(p, end, "deleting") != NULL) {
+    if (vu_find(p, end, "deleting") != NULL) {
         ecs(ev, "ike-deleting", "network", "end", NULL);
         return 1;
     }
@@ -586,19 +561,19 @@ static int xl2tpd_message(struct mm_event *ev, const char *p, const char *end)
         (void)(ip_after(ev, p, end, "from ") || ip_after(ev, p, end, "peer ") ||
                ip_after(ev, p, end, "with "));
     }
-    if (find(p, end, "Connection established to ") != NULL) {
+    if (vu_find(p, end, "Connection established to ") != NULL) {
         ecs(ev, "tunnel-established", "network", "start", "success");
-    } else if (find(p, end, "Call established with ") != NULL) {
+    } else if (vu_find(p, end, "Call established with ") != NULL) {
         ecs(ev, "call-established", "network", "start", "success");
-    } else if (find(p, end, "closing tunnel") != NULL || find(p, end, "Tunnel closed") != NULL ||
-               find(p, end, "Connection closed") != NULL) {
+    } else if (vu_find(p, end, "closing tunnel") != NULL || vu_find(p, end, "Tunnel closed") != NULL ||
+               vu_find(p, end, "Connection closed") != NULL) {
         ecs(ev, "tunnel-closed", "network", "end", NULL);
-    } else if (find(p, end, "Call closed") != NULL || find(p, end, "disconnected") != NULL) {
+    } else if (vu_find(p, end, "Call closed") != NULL || vu_find(p, end, "disconnected") != NULL) {
         ecs(ev, "call-closed", "network", "end", NULL);
     } else {
         return 0;
     }
-    const char *l = find(p, end, "LNS session is '");
+    const char *l = vu_find(p, end, "LNS session is '");
     if (l != NULL) {
         quoted_after(ev, l, end, "session is ", MM_F_TUNNEL_NAME);
     }

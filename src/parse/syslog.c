@@ -24,6 +24,7 @@
 
 #include <string.h>
 
+#include "mimamori/net.h"
 #include "parse/syslog_int.h"
 
 /* Ceilings on header parts; longer tokens are not header parts. */
@@ -575,6 +576,21 @@ static const char *read_5424(struct mm_event *ev, const char *p, const char *end
 }
 
 /*
+ * Could p[0..n) be a host name?  Not when it holds a ',' (the PAN-OS CSV
+ * record "1,2021/07/20 13:11:44,..."), a '/' ("cn/1.2.3.4:5", an OpenVPN
+ * client) or a ':' without being an IPv6 address ("1.2.3.4:5", the client of
+ * a header-less OpenVPN log-file line).
+ */
+static int host_shape(const char *p, size_t n)
+{
+    struct mm_addr a;
+    if (memchr(p, ',', n) != NULL || memchr(p, '/', n) != NULL) {
+        return 0;
+    }
+    return memchr(p, ':', n) == NULL || (n <= 64 && mm_addr_parse(&a, p, n) == MM_OK);
+}
+
+/*
  * After a 3164-position timestamp: [host] [tag] msg, or ": msg" (ASA without
  * a device id), or "host : msg" (ASA with one).  Returns the body start.
  */
@@ -596,11 +612,16 @@ static const char *read_3164_rest(struct mm_event *ev, const char *q, const char
         const char *he = sp != NULL ? sp : end;
         size_t hn = (size_t)(he - q);
         if (hn == 0 || hn > HOST_MAX || *q == '%' || *q == '[' || memchr(q, '=', hn) != NULL ||
-            he[-1] == ':') {
+            he[-1] == ':' || !host_shape(q, hn)) {
             return q;
         }
         set_host(ev, q, hn);
         q = sp != NULL ? sp + 1 : end;
+        /* UniFi writes the host name twice: "udm udm sshd[1]: ..." */
+        if ((size_t)(end - q) > hn && q[hn] == ' ' && memcmp(q, he - hn, hn) == 0 &&
+            read_tag(q + hn + 1, end, 0, &app, &pid) != NULL) {
+            q += hn + 1;
+        }
         if (end - q >= 2 && q[0] == ':' && q[1] == ' ') {
             return q + 2; /* "asa1 : %ASA-..." */
         }

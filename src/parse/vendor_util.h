@@ -254,7 +254,7 @@ static inline const struct vu_proto *vu_proto_find(struct mm_str s, int by_word)
         {"6", "tcp", "tcp"},   {"17", "udp", "udp"},    {"1", "icmp", "icmp"},
         {"58", "icmpv6", "ipv6-icmp"}, {"47", "gre", "gre"}, {"50", "esp", "esp"},
         {"51", "ah", "ah"},    {"132", "sctp", "sctp"}, {"2", "igmp", "igmp"},
-        {"89", "ospf", "ospf"},
+        {"89", "ospf", "ospf"},  {"136", "udplite", "udplite"},
     };
     for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
         if (by_word ? vu_ieq(s, t[i].word) : vu_eq(s, t[i].num)) {

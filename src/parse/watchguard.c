@@ -47,6 +47,8 @@
 #include <string.h>
 
 #include "mimamori/net.h"
+#include "parse/keytab.h"
+#include "parse/vendor_util.h"
 
 #define NS "watchguard"
 #define MAXTOK 48
@@ -63,69 +65,28 @@ static int is_blank(char c)
     return c == ' ' || c == '\t';
 }
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static char lower(char c)
-{
-    return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
-}
-
 static int teq(struct tok t, const char *lit)
 {
-    size_t n = strlen(lit);
-    return t.n == n && memcmp(t.p, lit, n) == 0;
+    return vu_eq(vu_slice(t.p, t.n), lit);
 }
 
 static int tieq(const char *p, size_t n, const char *lit)
 {
-    if (strlen(lit) != n) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (lower(p[i]) != lit[i]) {
-            return 0;
-        }
-    }
-    return 1;
+    return vu_ieq(vu_slice(p, n), lit);
 }
 
 /* p[0..n) contains lit, ASCII case-insensitively (lit lower-case). */
 static const char *ifind(const char *p, size_t n, const char *lit)
 {
-    size_t ln = strlen(lit);
-    for (size_t i = 0; i + ln <= n; i++) {
-        size_t j = 0;
-        while (j < ln && lower(p[i + j]) == lit[j]) {
-            j++;
-        }
-        if (j == ln) {
-            return p + i;
-        }
-    }
-    return NULL;
+    long i = vu_ifind(vu_slice(p, n), lit);
+    return i >= 0 ? p + i : NULL;
 }
 
 static int all_digits(const char *p, size_t n)
 {
-    if (n == 0 || n > 19) {
-        return 0;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (!is_digit(p[i])) {
-            return 0;
-        }
-    }
-    return 1;
+    return vu_digits(vu_slice(p, n));
 }
 
-static int is_ip(const char *p, size_t n)
-{
-    struct mm_addr a;
-    return n > 0 && n <= 64 && mm_addr_parse(&a, p, n) == MM_OK;
-}
 
 /* Address-shaped: hex digits, dots and colons (and the 'x' of masked addresses). */
 static int addrish(struct tok t)
@@ -140,7 +101,7 @@ static int addrish(struct tok t)
             dots++;
         } else if (c == ':') {
             colons++;
-        } else if (!(is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == 'x' ||
+        } else if (!(vu_is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') || c == 'x' ||
                      c == 'X')) {
             return 0;
         }
@@ -150,23 +111,17 @@ static int addrish(struct tok t)
 
 static void set_tok(struct mm_event *ev, enum mm_field f, struct tok t)
 {
-    if (t.p != NULL && t.n > 0) {
-        mm_event_set(ev, f, t.p, t.n);
-    }
+    vu_set(ev, f, vu_slice(t.p, t.n));
 }
 
 static void set_ip(struct mm_event *ev, enum mm_field f, const char *p, size_t n)
 {
-    if (is_ip(p, n)) {
-        mm_event_set(ev, f, p, n);
-    }
+    vu_set_ip(ev, f, vu_slice(p, n));
 }
 
 static void set_num(struct mm_event *ev, enum mm_field f, const char *p, size_t n)
 {
-    if (all_digits(p, n)) {
-        mm_event_set(ev, f, p, n);
-    }
+    vu_set_num(ev, f, vu_slice(p, n));
 }
 
 static void add(struct mm_event *ev, const char *key, struct tok v)
@@ -174,37 +129,6 @@ static void add(struct mm_event *ev, const char *key, struct tok v)
     if (v.p != NULL) {
         (void)mm_event_add(ev, NS, key, strlen(key), v.p, v.n);
     }
-}
-
-/* Decimal a + b into scratch (both all digits, at most 18). */
-static void set_sum(struct mm_event *ev, enum mm_field f, struct mm_str a, struct mm_str b)
-{
-    if (a.p == NULL || b.p == NULL || a.n > 18 || b.n > 18 || !all_digits(a.p, a.n) ||
-        !all_digits(b.p, b.n)) {
-        return;
-    }
-    uint64_t va = 0, vb = 0;
-    for (uint32_t i = 0; i < a.n; i++) {
-        va = va * 10 + (uint64_t)(a.p[i] - '0');
-    }
-    for (uint32_t i = 0; i < b.n; i++) {
-        vb = vb * 10 + (uint64_t)(b.p[i] - '0');
-    }
-    uint64_t v = va + vb;
-    char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    char *d = mm_event_alloc(ev, n);
-    if (d == NULL) {
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        d[i] = tmp[n - 1 - i];
-    }
-    mm_event_set(ev, f, d, n);
 }
 
 /* Lower-case slug of p[0..n) in scratch: runs of non-alphanumerics become one '-'. */
@@ -219,8 +143,8 @@ static void set_slug(struct mm_event *ev, enum mm_field f, const char *p, size_t
     }
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        char c = lower(p[i]);
-        if ((c >= 'a' && c <= 'z') || is_digit(c)) {
+        char c = vu_lower(p[i]);
+        if ((c >= 'a' && c <= 'z') || vu_is_digit(c)) {
             d[o++] = c;
         } else if (o > 0 && d[o - 1] != '-') {
             d[o++] = '-';
@@ -265,7 +189,7 @@ static const char *find_msgid(const char *body, size_t len)
 
 static int is_hex(char c)
 {
-    return is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
+    return vu_is_digit(c) || (c >= 'A' && c <= 'F') || (c >= 'a' && c <= 'f');
 }
 
 static int detect(const struct mm_event *ev, const char *body, size_t len)
@@ -293,7 +217,7 @@ static int serial_like(const char *p, size_t n)
         return 0;
     }
     for (size_t i = 0; i < n; i++) {
-        if (is_digit(p[i])) {
+        if (vu_is_digit(p[i])) {
             digits++;
         } else if (!(p[i] >= 'A' && p[i] <= 'Z')) {
             return 0;
@@ -329,7 +253,7 @@ static int proc_token(struct tok t, struct tok *name, struct tok *pid)
     }
     for (uint32_t i = 0; i < name->n; i++) {
         char c = name->p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || is_digit(c) || c == '-' ||
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || vu_is_digit(c) || c == '-' ||
               c == '_' || c == '.' || c == '/')) {
             return 0;
         }
@@ -339,7 +263,7 @@ static int proc_token(struct tok t, struct tok *name, struct tok *pid)
 
 static int time_like(struct tok t)
 {
-    return t.n >= 5 && is_digit(t.p[0]) && memchr(t.p, ':', t.n) != NULL;
+    return t.n >= 5 && vu_is_digit(t.p[0]) && memchr(t.p, ':', t.n) != NULL;
 }
 
 static void read_prefix(struct mm_event *ev, const char *body, const char *mid)
@@ -477,54 +401,49 @@ enum wkey {
     W__COUNT
 };
 
-struct keyname {
-    const char *name;
-    uint8_t key;
+#define KM(s, k) {s, sizeof(s) - 1, k}
+static const struct mm_keytab_entry keynames[] = {
+    KM("sent_bytes", W_SENT_BYTES),
+    KM("rcvd_bytes", W_RCVD_BYTES),
+    KM("sent_pkts", W_SENT_PKTS),
+    KM("rcvd_pkts", W_RCVD_PKTS),
+    KM("geo_src", W_GEO_SRC),
+    KM("geo_dst", W_GEO_DST),
+    KM("dstname", W_DSTNAME),
+    KM("host", W_HOST),
+    KM("arg", W_ARG),
+    KM("path", W_PATH),
+    KM("op", W_OP),
+    KM("method", W_METHOD),
+    KM("virus", W_VIRUS),
+    KM("signature_name", W_SIGNAME),
+    KM("signature_cat", W_SIGCAT),
+    KM("signature_id", W_SIGID),
+    KM("severity", W_SEVERITY),
+    KM("app_name", W_APP_NAME),
+    KM("msg", W_MSG),
+    KM("question", W_QUESTION),
+    KM("src_user", W_SRC_USER),
+    KM("dst_user", W_DST_USER),
+    KM("user", W_USER),
+    KM("md5", W_MD5),
+    KM("src_ip_nat", W_SRC_IP_NAT),
+    KM("dst_ip_nat", W_DST_IP_NAT),
+    KM("src_port_nat", W_SRC_PORT_NAT),
+    KM("dst_port_nat", W_DST_PORT_NAT),
+    KM("reason", W_REASON),
+    KM("cat_name", W_CAT_NAME),
+    KM("sha256", W_SHA256),
+    KM("fqdn", W_FQDN),
 };
+#undef KM
 
-static const struct keyname keynames[] = {
-    {"sent_bytes", W_SENT_BYTES},
-    {"rcvd_bytes", W_RCVD_BYTES},
-    {"sent_pkts", W_SENT_PKTS},
-    {"rcvd_pkts", W_RCVD_PKTS},
-    {"geo_src", W_GEO_SRC},
-    {"geo_dst", W_GEO_DST},
-    {"dstname", W_DSTNAME},
-    {"host", W_HOST},
-    {"arg", W_ARG},
-    {"path", W_PATH},
-    {"op", W_OP},
-    {"method", W_METHOD},
-    {"virus", W_VIRUS},
-    {"signature_name", W_SIGNAME},
-    {"signature_cat", W_SIGCAT},
-    {"signature_id", W_SIGID},
-    {"severity", W_SEVERITY},
-    {"app_name", W_APP_NAME},
-    {"msg", W_MSG},
-    {"question", W_QUESTION},
-    {"src_user", W_SRC_USER},
-    {"dst_user", W_DST_USER},
-    {"user", W_USER},
-    {"md5", W_MD5},
-    {"src_ip_nat", W_SRC_IP_NAT},
-    {"dst_ip_nat", W_DST_IP_NAT},
-    {"src_port_nat", W_SRC_PORT_NAT},
-    {"dst_port_nat", W_DST_PORT_NAT},
-    {"reason", W_REASON},
-    {"cat_name", W_CAT_NAME},
-    {"sha256", W_SHA256},
-    {"fqdn", W_FQDN},
-};
+static struct mm_keytab keytab = MM_KEYTAB_INIT(keynames);
 
+/* Keys are matched ignoring case (Fireware writes some in capitals). */
 static int lookup(struct mm_str k)
 {
-    for (size_t i = 0; i < sizeof(keynames) / sizeof(keynames[0]); i++) {
-        if (tieq(k.p, k.n, keynames[i].name)) {
-            return keynames[i].key;
-        }
-    }
-    return -1;
+    return mm_keytab_ifind(&keytab, k.p, k.n);
 }
 
 /* Every k=v of p[0..end) as an extra; the mapped keys into v[]. Bare words are skipped. */
@@ -558,8 +477,8 @@ static void map_pairs(struct mm_event *ev, const struct mm_str *v)
     set_num(ev, MM_F_DESTINATION_BYTES, v[W_RCVD_BYTES].p, v[W_RCVD_BYTES].n);
     set_num(ev, MM_F_SOURCE_PACKETS, v[W_SENT_PKTS].p, v[W_SENT_PKTS].n);
     set_num(ev, MM_F_DESTINATION_PACKETS, v[W_RCVD_PKTS].p, v[W_RCVD_PKTS].n);
-    set_sum(ev, MM_F_NETWORK_BYTES, v[W_SENT_BYTES], v[W_RCVD_BYTES]);
-    set_sum(ev, MM_F_NETWORK_PACKETS, v[W_SENT_PKTS], v[W_RCVD_PKTS]);
+    vu_set_sum(ev, MM_F_NETWORK_BYTES, v[W_SENT_BYTES], v[W_RCVD_BYTES]);
+    vu_set_sum(ev, MM_F_NETWORK_PACKETS, v[W_SENT_PKTS], v[W_RCVD_PKTS]);
     if (v[W_GEO_SRC].n > 0) {
         mm_event_set(ev, MM_F_SOURCE_GEO_COUNTRY, v[W_GEO_SRC].p, v[W_GEO_SRC].n);
     }
@@ -636,35 +555,7 @@ static void map_pairs(struct mm_event *ev, const struct mm_str *v)
 
 static const char *transport_of(struct tok t)
 {
-    static const char *const names[][2] = {
-        {"tcp", "tcp"},
-        {"udp", "udp"},
-        {"icmp", "icmp"},
-        {"igmp", "igmp"},
-        {"gre", "gre"},
-        {"esp", "esp"},
-        {"ah", "ah"},
-        {"sctp", "sctp"},
-        {"ospf", "ospf"},
-        {"icmp6", "ipv6-icmp"},
-        {"ipv6-icmp", "ipv6-icmp"},
-        {"6", "tcp"},
-        {"17", "udp"},
-        {"1", "icmp"},
-        {"47", "gre"},
-        {"50", "esp"},
-        {"51", "ah"},
-        {"58", "ipv6-icmp"},
-        {"2", "igmp"},
-        {"89", "ospf"},
-        {"132", "sctp"},
-    };
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-        if (tieq(t.p, t.n, names[i][0])) {
-            return names[i][1];
-        }
-    }
-    return NULL;
+    return vu_transport(vu_slice(t.p, t.n));
 }
 
 /* Interface alias class: 1 external, 2 internal (incl. the Firebox itself), 0 unknown. */
@@ -905,7 +796,7 @@ static int addr_at(const char *p, const char *end, struct tok *ip, struct tok *p
     }
     ip->p = p;
     ip->n = (uint32_t)(e - p);
-    return is_ip(ip->p, ip->n);
+    return vu_ip_n(ip->p, ip->n);
 }
 
 /* The address after the first " word " in text; 1 when found. */
