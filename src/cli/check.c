@@ -108,8 +108,10 @@ report:
     nerr = mm_diag_errors(&d);
     if (nerr == 0) {
         if (!quiet) {
-            printf("%s: %zu rules loaded, examples passed\nconfiguration OK\n",
-                   cfg ? cfg->path : "-", rs ? mm_ruleset_count(rs) : (size_t)0);
+            printf("%s: %zu rules and %zu correlation rules loaded, examples passed\n"
+                   "configuration OK\n",
+                   cfg ? cfg->path : "-", rs ? mm_ruleset_count(rs) : (size_t)0,
+                   rs ? mm_ruleset_corr_count(rs) : (size_t)0);
         }
     } else {
         fprintf(stderr, "%zu error%s\n", nerr, nerr == 1 ? "" : "s");
