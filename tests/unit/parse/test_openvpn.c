@@ -1,9 +1,9 @@
 /*
  * Tests for src/parse/openvpn.c (OpenVPN server lines): the cases in
  * tests/fixtures/parse/openvpn/.  cases.txt holds bodies as they come after the
- * syslog tag "openvpn[pid]:", so they run through a wrapper that sets that
- * appname first; untagged.txt holds bodies with no tag (relays that drop it,
- * OpenVPN's own log file), run as they are.
+ * syslog tag "openvpn[pid]:" (its "app openvpn" line sets that tag);
+ * untagged.txt holds bodies with no tag (relays that drop it, OpenVPN's own
+ * log file), run as they are.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,43 +15,23 @@
 
 extern const struct mm_parser mm_parser_openvpn;
 
-static struct mm_event tagged_ev;
-
-static void set_tag(struct mm_event *ev)
+static void run(const char *path)
 {
-    mm_event_set(ev, MM_F_SYSLOG_APPNAME, "openvpn", 7);
+    struct vc_stats st = vc_run_file(&mm_parser_openvpn, path);
+    assert_true(st.cases > 0);
+    assert_int_equal(st.failures, 0);
 }
-
-static int tagged_detect(const struct mm_event *ev, const char *body, size_t len)
-{
-    tagged_ev = *ev;
-    set_tag(&tagged_ev);
-    return mm_parser_openvpn.detect(&tagged_ev, body, len);
-}
-
-static enum mm_parse_rc tagged_parse(struct mm_event *ev, const char *body, size_t len)
-{
-    set_tag(ev);
-    return mm_parser_openvpn.parse(ev, body, len);
-}
-
-static const struct mm_parser tagged = {"openvpn", tagged_detect, tagged_parse};
 
 static void test_cases(void **state)
 {
     (void)state;
-    struct vc_stats st = vc_run_file(&tagged, MM_FIXTURES "/parse/openvpn/cases.txt");
-    assert_true(st.cases > 0);
-    assert_int_equal(st.failures, 0);
+    run(MM_FIXTURES "/parse/openvpn/cases.txt");
 }
 
 static void test_untagged(void **state)
 {
     (void)state;
-    struct vc_stats st =
-        vc_run_file(&mm_parser_openvpn, MM_FIXTURES "/parse/openvpn/untagged.txt");
-    assert_true(st.cases > 0);
-    assert_int_equal(st.failures, 0);
+    run(MM_FIXTURES "/parse/openvpn/untagged.txt");
 }
 
 /* Every prefix of a line: no read past the end (ASan), no crash. */
@@ -64,9 +44,9 @@ static void test_truncations(void **state)
         "ERROR: depth=0, error=x: CN=a user 'b' SIGTERM[soft,x] received, client-instance exiting";
     static const char line2[] = "[OVPN 0] OUT: 'Mon Oct 21 21:07:09 2019 192.0.2.1:28288 "
                                 "peer info: IV_VER=2 LDAP DN \"CN=x,DC=y\"'";
-    assert_true(vc_prefixes(&tagged, line, 0) >= 0);
+    assert_true(vc_prefixes_app(&mm_parser_openvpn, "openvpn", line, 0) >= 0);
     assert_true(vc_prefixes(&mm_parser_openvpn, line, 0) >= 0);
-    assert_true(vc_prefixes(&tagged, line2, 0) >= 0);
+    assert_true(vc_prefixes_app(&mm_parser_openvpn, "openvpn", line2, 0) >= 0);
 }
 
 int main(void)

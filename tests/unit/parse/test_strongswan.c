@@ -1,8 +1,8 @@
 /*
  * Tests for src/parse/strongswan.c (charon, pluto, xl2tpd): the cases in
  * tests/fixtures/parse/strongswan/.  Each case file holds bodies as they come
- * after one daemon's syslog tag, so it runs through a wrapper that sets that
- * appname first; untagged.txt runs with no tag.
+ * after one daemon's syslog tag, named by its "app" line; untagged.txt runs
+ * with no tag.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,28 +14,9 @@
 
 extern const struct mm_parser mm_parser_strongswan;
 
-static struct mm_event tagged_ev;
-static const char *tag = "charon";
-
-static int tagged_detect(const struct mm_event *ev, const char *body, size_t len)
+static void run(const char *path)
 {
-    tagged_ev = *ev;
-    mm_event_set(&tagged_ev, MM_F_SYSLOG_APPNAME, tag, strlen(tag));
-    return mm_parser_strongswan.detect(&tagged_ev, body, len);
-}
-
-static enum mm_parse_rc tagged_parse(struct mm_event *ev, const char *body, size_t len)
-{
-    mm_event_set(ev, MM_F_SYSLOG_APPNAME, tag, strlen(tag));
-    return mm_parser_strongswan.parse(ev, body, len);
-}
-
-static const struct mm_parser tagged = {"strongswan", tagged_detect, tagged_parse};
-
-static void run(const char *t, const struct mm_parser *p, const char *path)
-{
-    tag = t;
-    struct vc_stats st = vc_run_file(p, path);
+    struct vc_stats st = vc_run_file(&mm_parser_strongswan, path);
     assert_true(st.cases > 0);
     assert_int_equal(st.failures, 0);
 }
@@ -43,25 +24,25 @@ static void run(const char *t, const struct mm_parser *p, const char *path)
 static void test_charon(void **state)
 {
     (void)state;
-    run("charon", &tagged, MM_FIXTURES "/parse/strongswan/cases.txt");
+    run(MM_FIXTURES "/parse/strongswan/cases.txt");
 }
 
 static void test_untagged(void **state)
 {
     (void)state;
-    run("charon", &mm_parser_strongswan, MM_FIXTURES "/parse/strongswan/untagged.txt");
+    run(MM_FIXTURES "/parse/strongswan/untagged.txt");
 }
 
 static void test_pluto(void **state)
 {
     (void)state;
-    run("pluto", &tagged, MM_FIXTURES "/parse/strongswan/pluto.txt");
+    run(MM_FIXTURES "/parse/strongswan/pluto.txt");
 }
 
 static void test_xl2tpd(void **state)
 {
     (void)state;
-    run("xl2tpd", &tagged, MM_FIXTURES "/parse/strongswan/xl2tpd.txt");
+    run(MM_FIXTURES "/parse/strongswan/xl2tpd.txt");
 }
 
 /* Every prefix of a line: no read past the end (ASan), no crash. */
@@ -74,13 +55,10 @@ static void test_truncations(void **state)
         "203.0.113.7[4500] (80 bytes) assigning virtual IP 10.0.0.1 to peer 'a'";
     static const char pluto[] = "\"rw\"[2] 203.0.113.7 #3: STATE_MAIN_R3: XAUTH: User 'a' failed";
     static const char l2tp[] = "Connection established to 203.0.113.7, 1701. LNS session is 'd'";
-    tag = "charon";
-    assert_true(vc_prefixes(&tagged, charon, 0) >= 0);
+    assert_true(vc_prefixes_app(&mm_parser_strongswan, "charon", charon, 0) >= 0);
     assert_true(vc_prefixes(&mm_parser_strongswan, charon, 0) >= 0);
-    tag = "pluto";
-    assert_true(vc_prefixes(&tagged, pluto, 0) >= 0);
-    tag = "xl2tpd";
-    assert_true(vc_prefixes(&tagged, l2tp, 0) >= 0);
+    assert_true(vc_prefixes_app(&mm_parser_strongswan, "pluto", pluto, 0) >= 0);
+    assert_true(vc_prefixes_app(&mm_parser_strongswan, "xl2tpd", l2tp, 0) >= 0);
 }
 
 int main(void)

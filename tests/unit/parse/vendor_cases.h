@@ -5,6 +5,10 @@
  * A case file (tests/fixtures/parse/<vendor>/cases.txt) is a list of cases:
  *
  *   # comment
+ *   app charon                 sticky: the syslog tag the following cases came
+ *                              with (log.syslog.appname and process.name are set
+ *                              before detect() and parse(), as the header would);
+ *                              "app -" for none again
  *   line <the message body, to the end of the line>
  *   detect >= 80               optional: detect() confidence, ">=", "<" or "="
  *   rc MALFORMED               optional: OK (default), NOMATCH or MALFORMED
@@ -27,6 +31,8 @@
 #include "mimamori/parse.h"
 
 static struct mm_event vc_ev;
+
+#define VC_APP_MAX 64
 
 struct vc_stats {
     int cases;
@@ -53,10 +59,20 @@ static char *vc_trim(char *s)
     return s;
 }
 
+/* What the syslog header sets for a tag "app:" (app "" = no tag); app must outlive ev. */
+static void vc_set_app(struct mm_event *ev, const char *app)
+{
+    if (app != NULL && app[0] != '\0') {
+        mm_event_set(ev, MM_F_SYSLOG_APPNAME, app, strlen(app));
+        mm_event_set(ev, MM_F_PROCESS_NAME, app, strlen(app));
+    }
+}
+
 /* The current case, run lazily when its first expectation (or the next case) comes. */
 struct vc_case {
     char *body;
     size_t len;
+    char app[VC_APP_MAX]; /* the tag of the case ("" = none) */
     int lineno;
     int ran;
     int detect;
@@ -71,6 +87,7 @@ static void vc_run(const struct mm_parser *p, struct vc_case *c)
         return;
     }
     mm_event_reset(&vc_ev, c->body, c->len, 0);
+    vc_set_app(&vc_ev, c->app);
     c->detect = p->detect(&vc_ev, c->body, c->len);
     c->rc = p->parse(&vc_ev, c->body, c->len);
     c->ran = 1;
@@ -176,6 +193,7 @@ static struct vc_stats vc_run_file(const struct mm_parser *p, const char *path)
         return st;
     }
     struct vc_case c = {0};
+    char app[VC_APP_MAX] = ""; /* the sticky "app" directive */
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
@@ -195,12 +213,23 @@ static struct vc_stats vc_run_file(const struct mm_parser *p, const char *path)
                 break;
             }
             memcpy(c.body, line + 5, c.len);
+            memcpy(c.app, app, sizeof(c.app));
             c.lineno = lineno;
             st.cases++;
             continue;
         }
         char *s = vc_trim(line);
         if (*s == '\0' || *s == '#') {
+            continue;
+        }
+        if (strncmp(s, "app ", 4) == 0) {
+            char *w = vc_trim(s + 4);
+            if (strlen(w) >= sizeof(app)) {
+                fprintf(stderr, "%s:%d: app name too long\n", path, lineno);
+                st.failures++;
+            } else {
+                snprintf(app, sizeof(app), "%s", strcmp(w, "-") == 0 ? "" : w);
+            }
             continue;
         }
         if (c.body == NULL) {
@@ -235,11 +264,12 @@ static struct vc_stats vc_run_file(const struct mm_parser *p, const char *path)
 }
 
 /*
- * Parse every prefix of line, each in an exactly-sized buffer (ASan catches a
- * read past it).  Returns how many prefixes shorter than ok_from came back
+ * Parse every prefix of line (after the tag app, NULL for none), each in an
+ * exactly-sized buffer (ASan catches a read past it).  Returns how many prefixes shorter than ok_from came back
  * MM_PARSE_OK (a record cut that short must not pass as whole); 0 skips that.
  */
-static int vc_prefixes(const struct mm_parser *p, const char *line, size_t ok_from)
+static int vc_prefixes_app(const struct mm_parser *p, const char *app, const char *line,
+                           size_t ok_from)
 {
     size_t len = strlen(line);
     int early_ok = 0;
@@ -250,6 +280,7 @@ static int vc_prefixes(const struct mm_parser *p, const char *line, size_t ok_fr
         }
         memcpy(b, line, n);
         mm_event_reset(&vc_ev, b, n, 0);
+        vc_set_app(&vc_ev, app);
         (void)p->detect(&vc_ev, b, n);
         enum mm_parse_rc rc = p->parse(&vc_ev, b, n);
         if (n < ok_from && rc == MM_PARSE_OK) {
@@ -259,6 +290,12 @@ static int vc_prefixes(const struct mm_parser *p, const char *line, size_t ok_fr
         free(b);
     }
     return early_ok;
+}
+
+/* The same with no syslog tag. */
+static int vc_prefixes(const struct mm_parser *p, const char *line, size_t ok_from)
+{
+    return vc_prefixes_app(p, NULL, line, ok_from);
 }
 
 #endif
