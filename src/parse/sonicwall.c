@@ -231,35 +231,25 @@ static void set_scaled(struct mm_event *ev, enum mm_field f, struct mm_str s, si
  * serial number) open every SonicOS message; fw=, pri=, m= and time= follow.
  * Some collectors drop id=, so sn= with m= and msg= is enough for a lower score.
  */
-enum { SIG_SN, SIG_FW, SIG_M, SIG_TIME, SIG_PRI, SIG_ID_FIREWALL, SIG_ID, SIG_MSG };
-static const struct vu_sig sigs[] = {
-    [SIG_SN] = VU_SIG("sn="),     [SIG_FW] = VU_SIG("fw="),   [SIG_M] = VU_SIG("m="),
-    [SIG_TIME] = VU_SIG("time="), [SIG_PRI] = VU_SIG("pri="), [SIG_ID_FIREWALL] = VU_SIG("id=firewall"),
-    [SIG_ID] = VU_SIG("id="),     [SIG_MSG] = VU_SIG("msg="),
-};
-#define SEEN(k) ((int)((seen >> (k)) & 1u))
-
 static int sonicwall_detect(const struct mm_event *ev, const char *body, size_t len)
 {
     (void)ev;
-    /* one pass for all the keys; most bodies are not SonicOS and lack "sn=" */
-    unsigned seen = vu_token_sigs(body, len, sigs, sizeof(sigs) / sizeof(sigs[0]));
-    if (!SEEN(SIG_SN)) {
+    if (!vu_has_key(body, len, "sn=")) {
         return 0;
     }
-    int others = SEEN(SIG_FW) + SEEN(SIG_M) + SEEN(SIG_TIME) + SEEN(SIG_PRI);
-    if (SEEN(SIG_ID_FIREWALL) && others >= 1) {
+    int others = vu_has_key(body, len, "fw=") + vu_has_key(body, len, "m=") +
+                 vu_has_key(body, len, "time=") + vu_has_key(body, len, "pri=");
+    if (vu_has_key(body, len, "id=firewall") && others >= 1) {
         return 95;
     }
-    if (SEEN(SIG_ID) && others >= 2) {
+    if (vu_has_key(body, len, "id=") && others >= 2) {
         return 90;
     }
-    if (SEEN(SIG_M) && SEEN(SIG_MSG) && others >= 3) {
+    if (vu_has_key(body, len, "m=") && vu_has_key(body, len, "msg=") && others >= 3) {
         return 60;
     }
     return 0;
 }
-#undef SEEN
 
 static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
 

@@ -124,26 +124,14 @@ static int utm_header(const struct mm_event *ev)
     return 1;
 }
 
-/* The signature keys, each at the start of the body or after a blank. */
-enum {
-    SIG_SFW, SIG_LOG_ID, SIG_LOG_TYPE, SIG_LOG_COMPONENT, SIG_DEVICE_NAME, SIG_SYS, SIG_SUB
-};
-static const struct vu_sig sigs[] = {
-    [SIG_SFW] = VU_SIG("device=\"SFW\""), [SIG_LOG_ID] = VU_SIG("log_id="),
-    [SIG_LOG_TYPE] = VU_SIG("log_type="), [SIG_LOG_COMPONENT] = VU_SIG("log_component="),
-    [SIG_DEVICE_NAME] = VU_SIG("device_name="), [SIG_SYS] = VU_SIG("sys=\""),
-    [SIG_SUB] = VU_SIG("sub=\""),
-};
-#define SEEN(k) ((seen >> (k)) & 1u)
-
 static int sophos_detect(const struct mm_event *ev, const char *body, size_t len)
 {
-    unsigned seen = vu_token_sigs(body, len, sigs, sizeof(sigs) / sizeof(sigs[0]));
-    if (SEEN(SIG_SFW) || (SEEN(SIG_LOG_ID) && SEEN(SIG_LOG_TYPE) &&
-                          (SEEN(SIG_LOG_COMPONENT) || SEEN(SIG_DEVICE_NAME)))) {
+    if (vu_has_key(body, len, "device=\"SFW\"") ||
+        (vu_has_key(body, len, "log_id=") && vu_has_key(body, len, "log_type=") &&
+         (vu_has_key(body, len, "log_component=") || vu_has_key(body, len, "device_name=")))) {
         return 95;
     }
-    if (SEEN(SIG_SYS) && SEEN(SIG_SUB)) {
+    if (vu_has_key(body, len, "sys=\"") && vu_has_key(body, len, "sub=\"")) {
         return 90;
     }
     if (utm_header(ev)) {
@@ -151,7 +139,6 @@ static int sophos_detect(const struct mm_event *ev, const char *body, size_t len
     }
     return 0;
 }
-#undef SEEN
 
 static struct mm_keytab keytab = MM_KEYTAB_INIT(keymap);
 

@@ -576,18 +576,23 @@ static const char *read_5424(struct mm_event *ev, const char *p, const char *end
 }
 
 /*
- * Could p[0..n) be a host name?  Not when it holds a ',' (the PAN-OS CSV
- * record "1,2021/07/20 13:11:44,..."), a '/' ("cn/1.2.3.4:5", an OpenVPN
- * client) or a ':' without being an IPv6 address ("1.2.3.4:5", the client of
- * a header-less OpenVPN log-file line).
+ * Could p[0..n) be a host name?  Not when it holds a '=' ("k=v" is body), a
+ * ',' (the PAN-OS CSV record "1,2021/07/20 13:11:44,..."), a '/'
+ * ("cn/1.2.3.4:5", an OpenVPN client) or a ':' without being an IPv6
+ * address ("1.2.3.4:5", the client of a header-less OpenVPN log-file line).
  */
 static int host_shape(const char *p, size_t n)
 {
-    struct mm_addr a;
-    if (memchr(p, ',', n) != NULL || memchr(p, '/', n) != NULL) {
-        return 0;
+    int colon = 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '=' || c == ',' || c == '/') {
+            return 0;
+        }
+        colon |= c == ':';
     }
-    return memchr(p, ':', n) == NULL || (n <= 64 && mm_addr_parse(&a, p, n) == MM_OK);
+    struct mm_addr a;
+    return !colon || (n <= 64 && mm_addr_parse(&a, p, n) == MM_OK);
 }
 
 /*
@@ -611,8 +616,8 @@ static const char *read_3164_rest(struct mm_event *ev, const char *q, const char
         const char *sp = memchr(q, ' ', (size_t)(end - q));
         const char *he = sp != NULL ? sp : end;
         size_t hn = (size_t)(he - q);
-        if (hn == 0 || hn > HOST_MAX || *q == '%' || *q == '[' || memchr(q, '=', hn) != NULL ||
-            he[-1] == ':' || !host_shape(q, hn)) {
+        if (hn == 0 || hn > HOST_MAX || *q == '%' || *q == '[' || he[-1] == ':' ||
+            !host_shape(q, hn)) {
             return q;
         }
         set_host(ev, q, hn);

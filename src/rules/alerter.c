@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_MAX_GROUPS 65536
 #define FIELDS_JSON_MAX (256u * 1024u)
@@ -52,11 +53,34 @@ struct mm_alerter {
 
 static _Atomic uint64_t last_id;
 
+/*
+ * Alert ids: wall-clock milliseconds << 20, then 8 bits that differ between
+ * processes (so `import` and a daemon starting in the same millisecond do not
+ * hand out the same id), then a 12-bit counter; strictly increasing within a
+ * process.
+ */
+static uint64_t process_salt(void)
+{
+    static _Atomic uint64_t salt; /* 0 = not chosen yet; stored as value + 1 */
+    uint64_t s = atomic_load(&salt);
+    if (s == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        s = ((((uint64_t)getpid() * 2654435761u) ^ (uint64_t)ts.tv_nsec) & 0xff) + 1;
+        uint64_t expected = 0;
+        if (!atomic_compare_exchange_strong(&salt, &expected, s)) {
+            s = expected;
+        }
+    }
+    return s - 1;
+}
+
 static uint64_t next_id(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    uint64_t base = ((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u) << 20;
+    uint64_t base = (((uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u) << 20) |
+                    (process_salt() << 12);
     uint64_t cur = atomic_load(&last_id);
     for (;;) {
         uint64_t id = base > cur ? base : cur + 1;
