@@ -116,6 +116,9 @@ struct mm_config {
     int udp_rcvbuf;               /* SO_RCVBUF request (default 8 MiB) */
     int batch_max;                /* store: rows per transaction (default 1000) */
     int batch_ms;                 /* store: commit at least this often (default 50) */
+    /* `retention:` (the daemon's writer prunes hourly); 0 = keep forever */
+    int64_t retention_alerts_ns;  /* alerts (and their evidence, outbox rows) by last event */
+    int64_t retention_rollups_ns; /* hourly roll-ups */
 };
 
 /* config.c */

@@ -152,4 +152,85 @@ struct mm_outbox_stat {
 typedef int (*mm_outbox_cb)(void *arg, const struct mm_outbox_stat *s);
 enum mm_err mm_store_query_outbox(struct mm_store *st, mm_outbox_cb fn, void *arg);
 
+/*
+ * rollup.c - hourly roll-ups for the report (docs/database.md "Roll-ups").
+ *
+ * The pipeline thread owns a struct mm_rollup and counts every event into it
+ * (mm_rollup_event: the hour of the event's own time, its source, category,
+ * type, outcome and action; the top talkers of the hour; VPN and
+ * administration sign-ins).  Every minute, at stop, and when many rows wait,
+ * it takes the deltas as a batch (mm_rollup_take) and hands the batch to the
+ * writer (mm_store_writer_put_rollup), which adds them to the roll-up tables
+ * in a transaction of their own.  Memory is bounded: at most
+ * MM_ROLLUP_HOURS hours are kept at once (the least recently used is handed
+ * over and forgotten), and each hour has caps per table; what does not fit
+ * is counted in an "(other)" row.
+ */
+struct mm_rollup;
+struct mm_rollup_batch;
+struct mm_event;
+
+#define MM_ROLLUP_HOURS 4         /* hours aggregated at once */
+#define MM_ROLLUP_CAP_COUNTS 2048 /* (source, category, type, outcome, action) rows per hour */
+#define MM_ROLLUP_CAP_TOP 100     /* values per kind of top talker per hour */
+#define MM_ROLLUP_CAP_LOGIN 200   /* sign-in rows per hour */
+#define MM_ROLLUP_OTHER "(other)" /* the value that takes what is over a cap */
+
+struct mm_rollup_stats {
+    uint64_t events;   /* events counted */
+    uint64_t other;    /* counted into an "(other)" row because a cap was reached */
+    uint64_t dropped;  /* not counted at all (an hour's table was completely full) */
+    uint64_t evicted;  /* hours handed over early because more than MM_ROLLUP_HOURS were busy */
+};
+
+enum mm_err mm_rollup_new(struct mm_rollup **out);
+void mm_rollup_free(struct mm_rollup *r); /* accepts NULL */
+/* Count one parsed event; source (borrowed) names the device: the sources table's key. */
+void mm_rollup_event(struct mm_rollup *r, const struct mm_event *ev, const char *source);
+/* Rows changed since the last take (a take is due when this grows large). */
+size_t mm_rollup_pending(const struct mm_rollup *r);
+/* The changes since the last take (owned by the caller); NULL when none or out of memory. */
+struct mm_rollup_batch *mm_rollup_take(struct mm_rollup *r);
+void mm_rollup_get_stats(const struct mm_rollup *r, struct mm_rollup_stats *out);
+void mm_rollup_batch_free(struct mm_rollup_batch *b); /* accepts NULL */
+size_t mm_rollup_batch_rows(const struct mm_rollup_batch *b);
+/* Add a batch to the roll-up tables in one transaction (the writer thread; tests). */
+enum mm_err mm_store_rollup_write(struct mm_store *st, const struct mm_rollup_batch *b);
+/*
+ * Hand a batch to the writer (takes ownership); blocks only while
+ * 16 batches wait.  Written in its own transaction.
+ */
+void mm_store_writer_put_rollup(struct mm_store_writer *w, struct mm_rollup_batch *b);
+
+/*
+ * Retention: delete alerts whose last event is older than alerts_before
+ * (their outbox rows go with them) and roll-up hours before rollups_before
+ * (0 = keep), in small transactions, at most max_batches of them.  *more
+ * (may be NULL) is set when something is left for the next run.
+ */
+struct mm_prune_stats {
+    uint64_t alerts, rollup_rows;
+};
+enum mm_err mm_store_prune(struct mm_store *st, int64_t alerts_before_ns, int64_t rollups_before_ns,
+                           unsigned max_batches, struct mm_prune_stats *out, int *more);
+
+/* The report's reads (named statements of sql.h); [since, until) in ns. */
+enum mm_report_query {
+    MM_RQ_HOURS,      /* hour_ns, source, events, denied, allowed */
+    MM_RQ_TOP,        /* kind, value, country, events, hours */
+    MM_RQ_COUNTRIES,  /* country, events, addresses */
+    MM_RQ_TOP_TOTALS, /* kind, distinct values, events */
+    MM_RQ_LOGINS,     /* kind, user, source_ip, country, outcome, count, first hour, last hour */
+    MM_RQ_ALERTS,     /* rule_id, title, severity, count, first, last, group_key, description */
+    MM_RQ_SOURCES     /* source, hostname, first_seen, last_seen (all sources) */
+};
+#define MM_RQ_MAXCOL 8
+/*
+ * One call per row: num[i] is column i as an integer, txt[i] as text ("" for
+ * NULL; borrowed for the call).  fn returns non-zero to stop.
+ */
+typedef int (*mm_report_row_cb)(void *arg, int ncol, const int64_t *num, const char *const *txt);
+enum mm_err mm_store_report_rows(struct mm_store *st, enum mm_report_query q, int64_t since_ns,
+                                 int64_t until_ns, mm_report_row_cb fn, void *arg);
+
 #endif

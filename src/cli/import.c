@@ -219,6 +219,9 @@ int mm_cmd_import(int argc, char **argv)
     struct mm_config quiet = *cfg;
     quiet.notify = NULL;
     quiet.nnotify = 0;
+    /* nor prune: the history just imported may be older than the retention */
+    quiet.retention_alerts_ns = 0;
+    quiet.retention_rollups_ns = 0;
     rc = mm_store_writer_start(&writer, st, &quiet);
     if (rc != MM_OK) {
         fprintf(stderr, "mimamori: cannot start the store writer: %s\n", mm_strerror(rc));

@@ -70,6 +70,7 @@ extern const struct cfg_table mm_config_source;  /* one item of `sources:` */
 extern const struct cfg_table mm_config_channel; /* one item of `notify:` */
 extern const struct cfg_table mm_config_list;    /* one list of `lists:` */
 extern const struct cfg_table mm_config_business_hours; /* `business_hours:` */
+extern const struct cfg_table mm_config_retention;      /* `retention:` */
 /* Checks that need the whole struct (listen duplicates, open allow-list). */
 void mm_config_check(struct cfg_ctx *ctx, struct mm_config *c);
 

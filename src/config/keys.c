@@ -967,6 +967,44 @@ static void set_geoip(struct cfg_ctx *ctx, const struct cfg_key *k, const struct
     }
 }
 
+/*
+ * `retention:` ages: "365d", "52w", "8760h", or 0 (keep forever); at most
+ * 100 years.
+ */
+static void set_retention(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                          void *base)
+{
+    char q[128];
+    const char *s = mm_cfg_str(ctx, &mm_config_retention, k, n);
+    if (s == NULL) {
+        return;
+    }
+    long long v = 0;
+    const char *p = s;
+    int ok = *p >= '0' && *p <= '9';
+    for (; ok && *p >= '0' && *p <= '9'; p++) {
+        v = v * 10 + (*p - '0');
+        ok = v <= 1000000;
+    }
+    long long unit = 0;
+    if (ok && *p == '\0' && v == 0) {
+        unit = 1;
+    } else if (ok && strcmp(p, "h") == 0) {
+        unit = 3600;
+    } else if (ok && strcmp(p, "d") == 0) {
+        unit = 86400;
+    } else if (ok && strcmp(p, "w") == 0) {
+        unit = 7 * 86400;
+    }
+    if (unit == 0 || v * unit > 36600LL * 86400) {
+        mm_cfg_error(ctx, n,
+                     "retention.%s: '%s' is not an age (e.g. 90d, 52w, 8760h; 0 keeps forever)",
+                     k->name, mm_cfg_quote(s, strlen(s), q, sizeof(q)));
+        return;
+    }
+    *(int64_t *)(void *)((char *)base + k->offset) = v * unit * 1000000000LL;
+}
+
 /* --- tables --- */
 
 #define TOP(f) offsetof(struct mm_config, f)
@@ -1019,6 +1057,26 @@ static const struct cfg_key limit_keys[] = {
 };
 
 const struct cfg_table mm_config_limits = {"limits", limit_keys, COUNT(limit_keys)};
+
+/* `retention:` - the struct fields sit in struct mm_config itself. */
+static const struct cfg_key retention_keys[] = {
+    {.name = "alerts",
+     .kind = CFG_CUSTOM,
+     .type = "age",
+     .def = "365d",
+     .offset = TOP(retention_alerts_ns),
+     .fn = set_retention,
+     .help = "delete alerts (with their evidence and deliveries) whose last event is older"},
+    {.name = "rollups",
+     .kind = CFG_CUSTOM,
+     .type = "age",
+     .def = "400d",
+     .offset = TOP(retention_rollups_ns),
+     .fn = set_retention,
+     .help = "delete hourly roll-ups (the report's data) older than this"},
+};
+
+const struct cfg_table mm_config_retention = {"retention", retention_keys, COUNT(retention_keys)};
 
 /* `business_hours:` - the struct fields sit in struct mm_config itself. */
 static const struct cfg_key bh_keys[] = {
@@ -1149,6 +1207,12 @@ static const struct cfg_key top_keys[] = {
      .def = "{}",
      .sub = &mm_config_limits,
      .help = "memory and batching limits"},
+    {.name = "retention",
+     .kind = CFG_TABLE,
+     .type = "mapping",
+     .def = "{}",
+     .sub = &mm_config_retention,
+     .help = "how long alerts and hourly roll-ups are kept"},
 };
 
 const struct cfg_table mm_config_top = {"", top_keys, COUNT(top_keys)};

@@ -18,6 +18,9 @@
 #define PIPE_CORR_TICK_NS 1000000000LL  /* absence timers, window expiry */
 #define PIPE_CORR_SAVE_NS 60000000000LL /* changed groups to the database */
 #define PIPE_CORR_FULL_EVERY 60         /* every 60th save (hourly) is a full snapshot */
+/* ---- roll-ups (store/rollup.c): hourly counts for the report ---- */
+#define PIPE_ROLLUP_FLUSH_NS 60000000000LL /* deltas to the writer every minute */
+#define PIPE_ROLLUP_EARLY 8192             /* ...or as soon as this many rows wait (import) */
 
 /* Per-source counters since the last flush (open addressing on the peer text). */
 struct source_table {
@@ -34,6 +37,8 @@ struct worker {
     struct mm_corr *corr;     /* correlation engine: outlives rule reloads */
     int64_t corr_tick, corr_save;
     unsigned corr_nsaves;
+    struct mm_rollup *rollup; /* hourly roll-ups: owned by this thread */
+    int64_t rollup_flush;
     struct mm_event *ev;
     struct source_table src;
     /* cache of the last peer's text form: most batches come from one gateway */
@@ -269,6 +274,39 @@ static void corr_restore(struct worker *w)
 
 /* ---- end correlation ---- */
 
+/*
+ * ---- roll-ups ----
+ * Every parsed or unparsed event is counted into the hour of its own time
+ * (store/rollup.c aggregates; bounded).  The deltas go to the writer every
+ * minute, at stop, and early when many rows wait (an import crossing many
+ * hours); the writer adds them to the roll-up tables.
+ */
+static void rollup_flush(struct worker *w)
+{
+    struct mm_rollup_batch *b = mm_rollup_take(w->rollup);
+    if (b != NULL) {
+        mm_store_writer_put_rollup(w->p->writer, b);
+    }
+}
+
+static void rollup_event(struct worker *w, const struct mm_event *ev, const char *src)
+{
+    mm_rollup_event(w->rollup, ev, src);
+    if (mm_rollup_pending(w->rollup) >= PIPE_ROLLUP_EARLY) {
+        rollup_flush(w);
+    }
+}
+
+static void rollup_timer(struct worker *w, int64_t now)
+{
+    if (now - w->rollup_flush >= PIPE_ROLLUP_FLUSH_NS) {
+        w->rollup_flush = now;
+        rollup_flush(w);
+    }
+}
+
+/* ---- end roll-ups ---- */
+
 static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg *m)
 {
     struct mm_pipeline *p = w->p;
@@ -321,6 +359,7 @@ static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg
             sd->malformed++;
         }
     }
+    rollup_event(w, ev, src); /* roll-ups: the same source name as the sources table */
     if (rs == NULL) {
         return;
     }
@@ -374,12 +413,15 @@ static void *pipeline_main(void *arg)
         }
         int64_t now = now_ns();
         corr_timers(w, now);
+        rollup_timer(w, now);
         if (now - w->last_flush >= PIPE_FLUSH_NS) {
             flush_counters(w);
         }
     }
     corr_save(w, 0); /* the last changes, committed by the writer before it stops */
+    rollup_flush(w); /* the last roll-up deltas, likewise */
     flush_counters(w);
+    mm_rollup_free(w->rollup);
     mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
     mm_parse_ctx_free(w->pctx);
@@ -427,9 +469,13 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     if (rc != MM_OK) {
         goto fail;
     }
+    rc = mm_rollup_new(&w->rollup);
+    if (rc != MM_OK) {
+        goto fail;
+    }
     corr_restore(w);
     w->last_flush = now_ns();
-    w->corr_tick = w->corr_save = w->last_flush;
+    w->corr_tick = w->corr_save = w->rollup_flush = w->last_flush;
     flush_alive(p);
     if (pthread_create(&p->thread, NULL, pipeline_main, w) != 0) {
         rc = MM_EIO;
@@ -438,6 +484,7 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     p->started = 1;
     return MM_OK;
 fail:
+    mm_rollup_free(w->rollup);
     mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
     mm_parse_ctx_free(w->pctx);

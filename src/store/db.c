@@ -35,6 +35,9 @@ static const char *const stmt_sql[MM_STMT_COUNT] = {
     [MM_STMT_ALERTS_QUERY] = SQL_ALERTS_QUERY,
     [MM_STMT_SOURCES_QUERY] = SQL_SOURCES_QUERY,
     [MM_STMT_COUNTERS_QUERY] = SQL_COUNTERS_QUERY,
+    [MM_STMT_ROLLUP_COUNTS_ADD] = SQL_ROLLUP_COUNTS_ADD,
+    [MM_STMT_ROLLUP_TOP_ADD] = SQL_ROLLUP_TOP_ADD,
+    [MM_STMT_ROLLUP_LOGIN_ADD] = SQL_ROLLUP_LOGIN_ADD,
 };
 
 #define COUNTER_FIELD(f)                                                                           \

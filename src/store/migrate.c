@@ -24,6 +24,7 @@ static const struct migration steps[] = {
     {1, MIGRATE_V1},
     {2, MIGRATE_V2_NOTIFY},
     {3, MIGRATE_V3_CORR},
+    {4, MIGRATE_V4_ROLLUP},
 };
 
 #define NSTEPS (sizeof(steps) / sizeof(steps[0]))

@@ -162,6 +162,129 @@
 #define SQL_CORR_CLEAR "DELETE FROM corr_state;"
 #define SQL_CORR_LOAD "SELECT rule_id, key, blob, updated_ns FROM corr_state;"
 
+/*
+ * Version 4: hourly roll-ups (src/store/rollup.c, docs/database.md "Roll-ups")
+ * for the report, which reads only these and the alerts: no raw log scans.
+ * hour_ns is the start of a UTC hour of event time.  Counts are added to by
+ * upserts (the pipeline hands over deltas every minute), so a row may be
+ * written many times; the per-hour caps of the aggregator keep the number of
+ * distinct rows per hour bounded ("(other)" takes the rest).
+ *  rollup_counts: events per (hour, source, event.category, type, outcome, action);
+ *  rollup_top:    top talkers per hour: kind 'attacker' (external source of a
+ *                 denied/IDS/failed-login event), 'blocked_host' (internal
+ *                 source of a denied event), 'blocked_dest' (its destination:
+ *                 domain, else address); country when known;
+ *  rollup_login:  VPN ('vpn') and administration/server ('admin') sign-ins.
+ * Keyed by hour first: report ranges and retention deletes are index ranges.
+ */
+#define MIGRATE_V4_ROLLUP                                                                          \
+    "CREATE TABLE rollup_counts ("                                                                 \
+    "  hour_ns  INTEGER NOT NULL,"                                                                 \
+    "  source   TEXT NOT NULL,"                                                                    \
+    "  category TEXT NOT NULL,"                                                                    \
+    "  type     TEXT NOT NULL,"                                                                    \
+    "  outcome  TEXT NOT NULL,"                                                                    \
+    "  action   TEXT NOT NULL,"                                                                    \
+    "  count    INTEGER NOT NULL,"                                                                 \
+    "  PRIMARY KEY (hour_ns, source, category, type, outcome, action)"                             \
+    ") WITHOUT ROWID;"                                                                             \
+    "CREATE TABLE rollup_top ("                                                                    \
+    "  hour_ns INTEGER NOT NULL,"                                                                  \
+    "  kind    TEXT NOT NULL,"                                                                     \
+    "  value   TEXT NOT NULL,"                                                                     \
+    "  country TEXT NOT NULL DEFAULT '',"                                                          \
+    "  count   INTEGER NOT NULL,"                                                                  \
+    "  PRIMARY KEY (hour_ns, kind, value)"                                                         \
+    ") WITHOUT ROWID;"                                                                             \
+    "CREATE TABLE rollup_login ("                                                                  \
+    "  hour_ns   INTEGER NOT NULL,"                                                                \
+    "  kind      TEXT NOT NULL,"                                                                   \
+    "  user      TEXT NOT NULL,"                                                                   \
+    "  source_ip TEXT NOT NULL,"                                                                   \
+    "  country   TEXT NOT NULL,"                                                                   \
+    "  outcome   TEXT NOT NULL,"                                                                   \
+    "  count     INTEGER NOT NULL,"                                                                \
+    "  PRIMARY KEY (hour_ns, kind, user, source_ip, country, outcome)"                             \
+    ") WITHOUT ROWID;"
+
+/* rollup.c: ?1 hour ?2..?6 source category type outcome action ?7 count */
+#define SQL_ROLLUP_COUNTS_ADD                                                                      \
+    "INSERT INTO rollup_counts(hour_ns, source, category, type, outcome, action, count)"           \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"                                                         \
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count;"
+/* ?1 hour ?2 kind ?3 value ?4 country ?5 count; a known country is kept */
+#define SQL_ROLLUP_TOP_ADD                                                                         \
+    "INSERT INTO rollup_top(hour_ns, kind, value, country, count) VALUES (?1, ?2, ?3, ?4, ?5)"     \
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count,"                                   \
+    "  country = CASE WHEN excluded.country <> '' THEN excluded.country ELSE country END;"
+/* ?1 hour ?2 kind ?3 user ?4 source_ip ?5 country ?6 outcome ?7 count */
+#define SQL_ROLLUP_LOGIN_ADD                                                                       \
+    "INSERT INTO rollup_login(hour_ns, kind, user, source_ip, country, outcome, count)"             \
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"                                                         \
+    " ON CONFLICT DO UPDATE SET count = count + excluded.count;"
+
+/*
+ * Retention (rollup.c, run by the writer once an hour): small batches, each
+ * in its own transaction.  ?1 cutoff ns.  Alerts by last_seen (index
+ * alerts_last_seen); their outbox rows go with them (ON DELETE CASCADE).
+ * Roll-ups a day of hours at a time (at most a few thousand rows).
+ */
+#define SQL_PRUNE_ALERTS                                                                           \
+    "DELETE FROM alerts WHERE id IN"                                                               \
+    " (SELECT id FROM alerts WHERE last_seen_ns < ?1 ORDER BY last_seen_ns LIMIT 500);"
+#define SQL_PRUNE_ROLLUP_COUNTS                                                                    \
+    "DELETE FROM rollup_counts WHERE hour_ns < ?1 AND hour_ns <"                                   \
+    " (SELECT min(hour_ns) FROM rollup_counts) + 86400000000000;"
+#define SQL_PRUNE_ROLLUP_TOP                                                                       \
+    "DELETE FROM rollup_top WHERE hour_ns < ?1 AND hour_ns <"                                      \
+    " (SELECT min(hour_ns) FROM rollup_top) + 86400000000000;"
+#define SQL_PRUNE_ROLLUP_LOGIN                                                                     \
+    "DELETE FROM rollup_login WHERE hour_ns < ?1 AND hour_ns <"                                    \
+    " (SELECT min(hour_ns) FROM rollup_login) + 86400000000000;"
+
+/*
+ * The report's reads (report.c through mm_store_report_rows), ?1 since ?2
+ * until (ns, [since, until)).  Aggregated in SQL over the hour ranges of the
+ * primary keys; the CLI folds hours into days in the configured zone.
+ */
+/* per hour and source: events, denied, allowed */
+#define SQL_REPORT_HOURS                                                                           \
+    "SELECT hour_ns, source, sum(count),"                                                          \
+    "       sum(CASE WHEN type = 'denied' THEN count ELSE 0 END),"                                 \
+    "       sum(CASE WHEN type = 'allowed' THEN count ELSE 0 END)"                                 \
+    "  FROM rollup_counts WHERE hour_ns >= ?1 AND hour_ns < ?2"                                    \
+    " GROUP BY hour_ns, source ORDER BY hour_ns, source;"
+/* the 10 biggest of each kind: kind, value, country, events, hours seen */
+#define SQL_REPORT_TOP                                                                             \
+    "SELECT kind, value, country, n, hours FROM ("                                                 \
+    "  SELECT kind, value, max(country) AS country, sum(count) AS n, count(*) AS hours,"           \
+    "         row_number() OVER (PARTITION BY kind ORDER BY sum(count) DESC, value) AS r"          \
+    "    FROM rollup_top WHERE hour_ns >= ?1 AND hour_ns < ?2 GROUP BY kind, value)"               \
+    " WHERE r <= 10 ORDER BY kind, n DESC, value;"
+/* attackers per country ('' = unknown): country, events, addresses */
+#define SQL_REPORT_COUNTRIES                                                                       \
+    "SELECT country, sum(count), count(DISTINCT value) FROM rollup_top"                            \
+    " WHERE hour_ns >= ?1 AND hour_ns < ?2 AND kind = 'attacker'"                                  \
+    " GROUP BY country ORDER BY 2 DESC, 1 LIMIT 10;"
+/* distinct attacking addresses, blocked hosts, ...: kind, distinct values, events */
+#define SQL_REPORT_TOP_TOTALS                                                                      \
+    "SELECT kind, count(DISTINCT value), sum(count) FROM rollup_top"                               \
+    " WHERE hour_ns >= ?1 AND hour_ns < ?2 GROUP BY kind;"
+/* sign-ins: kind, user, source_ip, country, outcome, count, first hour, last hour */
+#define SQL_REPORT_LOGINS                                                                          \
+    "SELECT kind, user, source_ip, country, outcome, sum(count), min(hour_ns), max(hour_ns)"       \
+    "  FROM rollup_login WHERE hour_ns >= ?1 AND hour_ns < ?2"                                     \
+    " GROUP BY kind, user, source_ip, country, outcome"                                            \
+    " ORDER BY kind DESC, outcome = 'success', sum(count) DESC, user LIMIT 200;"
+/* incidents overlapping the period: rule, title, severity, count, first, last, group, what to do */
+#define SQL_REPORT_ALERTS                                                                          \
+    "SELECT rule_id, title, severity, count, first_seen_ns, last_seen_ns, group_key,"              \
+    "       coalesce(json_extract(json, '$.rule.description'), '')"                                \
+    "  FROM alerts WHERE last_seen_ns >= ?1 AND first_seen_ns < ?2;"
+/* sources with their names: source, hostname, first, last */
+#define SQL_REPORT_SOURCES                                                                         \
+    "SELECT source, hostname, first_seen_ns, last_seen_ns FROM sources ORDER BY source;"
+
 /* ---- prepared statements (enum mm_store_stmt) ---- */
 
 /* writer.c */

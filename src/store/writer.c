@@ -36,6 +36,11 @@
 #define WRITER_QUEUE_CAP 65536  /* alerts waiting for the writer */
 #define WRITER_SOURCES_CAP 4096 /* source deltas waiting */
 #define WRITER_STATE_CAP 16     /* correlation state batches waiting (one a minute) */
+#define WRITER_ROLLUP_CAP 16    /* roll-up batches waiting (one a minute, more under import) */
+#define WRITER_PRUNE_FIRST_NS 60000000000LL  /* the first retention run, after start */
+#define WRITER_PRUNE_EVERY_NS 3600000000000LL /* then hourly */
+#define WRITER_PRUNE_AGAIN_NS 60000000000LL  /* when a run left work behind */
+#define WRITER_PRUNE_BATCHES 40              /* small transactions per run */
 #define WRITER_BATCH_DEFAULT 1000
 #define WRITER_BATCH_MS_DEFAULT 50
 #define WRITER_RETRY_MAX_NS 5000000000LL
@@ -69,6 +74,8 @@ struct mm_store_writer {
     int have_counters;
     struct mm_state_batch *state[WRITER_STATE_CAP]; /* correlation state batches, in order */
     size_t nstate;
+    struct mm_rollup_batch *rollup[WRITER_ROLLUP_CAP]; /* roll-up batches, in order */
+    size_t nrollup;
     int64_t first_ns; /* monotonic arrival of the oldest uncommitted item */
     int stopping;
     void (*outbox_fn)(void *); /* told after a commit added smtp/webhook rows */
@@ -92,6 +99,9 @@ struct mm_store_writer {
     unsigned fail_streak;              /* failed commits in a row */
     int remote_added;                  /* this batch added rows for the notify sender */
     int64_t delivered_ns;              /* monotonic time of the last delivery round */
+    int64_t keep_alerts_ns;            /* retention: 0 = keep forever */
+    int64_t keep_rollups_ns;
+    int64_t prune_at_ns;               /* monotonic time of the next retention run */
 };
 
 static void writer_free(struct mm_store_writer *w);
@@ -104,7 +114,7 @@ static struct timespec mono_deadline(int64_t ns)
 
 static size_t pending_items(const struct mm_store_writer *w)
 {
-    return w->n + w->nsrc + (size_t)w->have_counters + w->nstate;
+    return w->n + w->nsrc + (size_t)w->have_counters + w->nstate + w->nrollup;
 }
 
 /* Called with mu held when an item was just queued. */
@@ -177,6 +187,21 @@ void mm_store_writer_put_state(struct mm_store_writer *w, struct mm_state_batch 
     }
     size_t before = pending_items(w);
     w->state[w->nstate++] = b;
+    queued(w, before);
+    pthread_mutex_unlock(&w->mu);
+}
+
+void mm_store_writer_put_rollup(struct mm_store_writer *w, struct mm_rollup_batch *b)
+{
+    if (b == NULL) {
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    while (w->nrollup == WRITER_ROLLUP_CAP) {
+        pthread_cond_wait(&w->space, &w->mu);
+    }
+    size_t before = pending_items(w);
+    w->rollup[w->nrollup++] = b;
     queued(w, before);
     pthread_mutex_unlock(&w->mu);
 }
@@ -427,6 +452,32 @@ static int64_t next_retry(const struct mm_store_writer *w)
     return t;
 }
 
+/*
+ * Retention (`retention:`): once an hour, delete what is older than the
+ * configured ages in small transactions (rollup.c), so that alerts waiting
+ * behind it are delayed by one small transaction at a time, at most
+ * WRITER_PRUNE_BATCHES per run; what is left goes in a minute.
+ */
+static void prune_if_due(struct mm_store_writer *w)
+{
+    int64_t mono = mm_store_mono_ns();
+    if (w->prune_at_ns == 0 || mono < w->prune_at_ns) {
+        return;
+    }
+    int64_t now = mm_store_now_ns();
+    int64_t a = w->keep_alerts_ns > 0 ? now - w->keep_alerts_ns : 0;
+    int64_t r = w->keep_rollups_ns > 0 ? now - w->keep_rollups_ns : 0;
+    struct mm_prune_stats ps;
+    int more = 0;
+    if (mm_store_prune(w->st, a, r, WRITER_PRUNE_BATCHES, &ps, &more) != MM_OK) {
+        log_warnx("store: retention: pruning failed; tried again in an hour");
+    } else if (ps.alerts + ps.rollup_rows > 0) {
+        log_info("store: retention: deleted %llu alerts and %llu roll-up rows",
+                 (unsigned long long)ps.alerts, (unsigned long long)ps.rollup_rows);
+    }
+    w->prune_at_ns = mono + (more ? WRITER_PRUNE_AGAIN_NS : WRITER_PRUNE_EVERY_NS);
+}
+
 static void *writer_main(void *arg)
 {
     struct mm_store_writer *w = arg;
@@ -440,6 +491,15 @@ static void *writer_main(void *arg)
                 break;
             }
             int64_t retry = next_retry(w);
+            if (w->prune_at_ns != 0 && (retry == 0 || w->prune_at_ns < retry)) {
+                retry = w->prune_at_ns;
+                if (now >= retry) {
+                    pthread_mutex_unlock(&w->mu);
+                    prune_if_due(w);
+                    pthread_mutex_lock(&w->mu);
+                    continue;
+                }
+            }
             if (retry == 0) {
                 pthread_cond_wait(&w->wake, &w->mu);
             } else if (now < retry) {
@@ -476,6 +536,10 @@ static void *writer_main(void *arg)
         size_t nstate = w->nstate;
         memcpy(state, w->state, nstate * sizeof(*state));
         w->nstate = 0;
+        struct mm_rollup_batch *rollup[WRITER_ROLLUP_CAP];
+        size_t nrollup = w->nrollup;
+        memcpy(rollup, w->rollup, nrollup * sizeof(*rollup));
+        w->nrollup = 0;
         /* what is left arrived during the last commit: its batch window starts now */
         w->first_ns = now;
         pthread_cond_broadcast(&w->space);
@@ -490,6 +554,15 @@ static void *writer_main(void *arg)
             }
             mm_state_batch_free(state[i]);
         }
+        for (size_t i = 0; i < nrollup; i++) {
+            /* hourly roll-ups (rollup.c): their own transaction, like the state */
+            if (mm_store_rollup_write(w->st, rollup[i]) != MM_OK) {
+                log_warnx("store: %zu roll-up rows not saved (the report will miss them)",
+                          mm_rollup_batch_rows(rollup[i]));
+            }
+            mm_rollup_batch_free(rollup[i]);
+        }
+        prune_if_due(w);
 
         pthread_mutex_lock(&w->mu);
         if (w->remote_added && w->outbox_fn != NULL) {
@@ -597,6 +670,11 @@ enum mm_err mm_store_writer_start(struct mm_store_writer **out, struct mm_store 
         w->batch_max = WRITER_QUEUE_CAP;
     }
     w->batch_ns = (int64_t)(cfg->batch_ms > 0 ? cfg->batch_ms : WRITER_BATCH_MS_DEFAULT) * 1000000;
+    w->keep_alerts_ns = cfg->retention_alerts_ns;
+    w->keep_rollups_ns = cfg->retention_rollups_ns;
+    if (w->keep_alerts_ns > 0 || w->keep_rollups_ns > 0) {
+        w->prune_at_ns = mm_store_mono_ns() + WRITER_PRUNE_FIRST_NS;
+    }
     for (w->nslots = 2; w->nslots < 2 * w->batch_max; w->nslots *= 2) {
     }
     w->ring = calloc(WRITER_QUEUE_CAP, sizeof(*w->ring));
@@ -688,6 +766,9 @@ static void writer_free(struct mm_store_writer *w)
     free(w->slots);
     for (size_t i = 0; i < w->nstate; i++) {
         mm_state_batch_free(w->state[i]);
+    }
+    for (size_t i = 0; i < w->nrollup; i++) {
+        mm_rollup_batch_free(w->rollup[i]);
     }
     mm_buf_free(&w->json);
     free(w);
