@@ -98,12 +98,22 @@ struct mm_alerter;
 enum mm_err mm_alerter_new(struct mm_alerter **out, size_t max_groups);
 void mm_alerter_free(struct mm_alerter *al);
 /*
- * A rule matched ev: return a new alert (is_update 0) or, when the rule's
- * suppress window for this group is open, the updated incident (is_update 1).
- * The caller owns the returned alert.  NULL only when out of memory.
+ * A rule matched ev: return a new alert (is_update 0, owned by the caller),
+ * or NULL when the match went into an open incident of the rule's suppress
+ * window (count, last_seen and evidence updated in place) — or when out of
+ * memory.  Updated incidents are handed out by mm_alerter_flush().
  */
 struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
                                  const struct mm_event *ev);
+/*
+ * Hand every incident updated since the last flush to emit (one copy each,
+ * is_update 1, owned by emit); returns how many.  The pipeline calls it a
+ * few times a second and at the end, so repeats cost one store write per
+ * flush instead of one per line.
+ */
+typedef void (*mm_alert_emit_fn)(void *arg, struct mm_alert *a);
+size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg);
+int mm_alerter_dirty(const struct mm_alerter *al);
 uint64_t mm_alerter_evictions(const struct mm_alerter *al);
 
 /* corr_load.c / corr_state.c - correlation rules and the correlation engine */

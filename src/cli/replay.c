@@ -140,7 +140,7 @@ static int replay_line(struct replay *r, const char *name, const char *line, siz
             continue; /* used by a correlation without generate: true */
         }
         struct mm_alert *a = mm_alerter_fire(r->alerter, hits[i], ev);
-        if (a == NULL || keep_alert(r, a) != 0) {
+        if (a != NULL && keep_alert(r, a) != 0) {
             log_warnx("out of memory keeping alerts");
             return -1;
         }
@@ -371,6 +371,10 @@ int mm_cmd_replay(int argc, char **argv)
     /* the end of the input is as far as event time goes: silences up to the last line */
     if (r.corr != NULL && r.last_ts != 0) {
         corr_time(&r, r.last_ts, 1);
+    }
+    /* the final state of every incident that repeats updated */
+    if (r.alerter != NULL) {
+        mm_alerter_flush(r.alerter, emit_alert, &r);
     }
     if (r.format == OUT_ALERTS) {
         for (size_t i = 0; i < r.nalerts; i++) {

@@ -14,6 +14,7 @@
 #define PIPE_MAX_MATCH 64
 #define PIPE_MAX_SOURCES 1024
 #define PIPE_FLUSH_NS 1000000000LL
+#define PIPE_ALERT_FLUSH_NS 200000000LL /* incident updates reach the store this often */
 /* ---- correlation (corr_*.c): timers and persistence ---- */
 #define PIPE_CORR_TICK_NS 1000000000LL  /* absence timers, window expiry */
 #define PIPE_CORR_SAVE_NS 60000000000LL /* changed groups to the database */
@@ -45,6 +46,7 @@ struct worker {
     struct sockaddr_storage last_peer;
     char last_text[64];
     int64_t last_flush;
+    int64_t last_alert_flush;
     int64_t file_last_ts; /* import: event time of the previous line */
     char import_host[64]; /* import: the current line's syslog hostname, its source name */
 };
@@ -376,14 +378,9 @@ static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg
             continue; /* Sigma: a rule used by correlations alerts only with generate: true */
         }
         struct mm_alert *a = mm_alerter_fire(w->alerter, hits[i], ev);
-        if (a == NULL) {
-            log_warnx("out of memory raising an alert for rule %s", mm_rule_id(hits[i]));
-            continue;
+        if (a != NULL) {
+            emit_alert(w, a); /* a new incident; repeats are absorbed until the next flush */
         }
-        if (!a->is_update) {
-            atomic_fetch_add_explicit(&p->alerts, 1, memory_order_relaxed);
-        }
-        mm_store_writer_put_alert(p->writer, a);
     }
 }
 
@@ -412,12 +409,18 @@ static void *pipeline_main(void *arg)
             mm_msgq_release(p->q, n);
         }
         int64_t now = now_ns();
+        if (now - w->last_alert_flush >= PIPE_ALERT_FLUSH_NS) {
+            /* repeats of open incidents: one update each, a few times a second */
+            mm_alerter_flush(w->alerter, emit_alert, w);
+            w->last_alert_flush = now;
+        }
         corr_timers(w, now);
         rollup_timer(w, now);
         if (now - w->last_flush >= PIPE_FLUSH_NS) {
             flush_counters(w);
         }
     }
+    mm_alerter_flush(w->alerter, emit_alert, w);
     corr_save(w, 0); /* the last changes, committed by the writer before it stops */
     rollup_flush(w); /* the last roll-up deltas, likewise */
     flush_counters(w);

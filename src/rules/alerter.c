@@ -4,9 +4,13 @@
  * The group of a match is the rule id plus the values of the rule's group-by
  * fields (a missing field counts as the empty value); with no group-by the
  * rule has one group.  While a group's window is open (event time of the
- * match < first_seen + suppress), a match updates the group's alert (same id,
- * count + 1, last_seen, evidence, fields of the newest event) and is returned
- * as an update; after it, the next match opens a new alert.  The window is
+ * match < first_seen + suppress), a match updates the group's alert in place
+ * (same id, count + 1, last_seen, evidence; "fields" stay those of the event
+ * that raised it) and marks it dirty: mm_alerter_flush() hands out one
+ * update per dirty incident, so a flood of repeats costs the store one row
+ * write per flush, not one per line; after the window, the next match opens
+ * a new alert (the old incident's last unflushed state is kept for the next
+ * flush, as it is when a dirty group is evicted).  The window is
  * anchored at the first event so that a brute force lasting hours produces
  * one alert per window, not one endless incident.  suppress 0 = every match
  * is a new alert and nothing is kept.
@@ -41,6 +45,14 @@ struct group {
     struct mm_alert *alert; /* the incident's current state (owned) */
     struct group *older, *newer; /* LRU list, oldest at al->oldest */
     struct group *hnext;
+    struct group *dnext; /* dirty list (valid while dirty) */
+    int dirty;           /* the alert changed since the last flush */
+};
+
+/* States of incidents that left the table with changes not yet flushed. */
+struct pending {
+    struct mm_alert *alert;
+    struct pending *next;
 };
 
 struct mm_alerter {
@@ -48,6 +60,9 @@ struct mm_alerter {
     size_t nbuckets;    /* power of two */
     size_t n, max;
     struct group *oldest, *newest;
+    struct group *dirty;       /* groups with unflushed updates */
+    uint64_t failures;         /* repeats that could not be recorded (out of memory) */
+    struct pending *pending;   /* finished incidents with unflushed updates */
     uint64_t evictions;
 };
 
@@ -132,6 +147,12 @@ void mm_alerter_free(struct mm_alerter *al)
         group_free(g);
         g = n;
     }
+    while (al->pending != NULL) {
+        struct pending *p = al->pending;
+        al->pending = p->next;
+        mm_alert_free(p->alert);
+        free(p);
+    }
     free(al->buckets);
     free(al);
 }
@@ -178,6 +199,42 @@ static void lru_push(struct mm_alerter *al, struct group *g)
     al->newest = g;
 }
 
+static void dirty_unlink(struct mm_alerter *al, struct group *g)
+{
+    if (!g->dirty) {
+        return;
+    }
+    struct group **pp = &al->dirty;
+    while (*pp != NULL && *pp != g) {
+        pp = &(*pp)->dnext;
+    }
+    if (*pp == g) {
+        *pp = g->dnext;
+    }
+    g->dirty = 0;
+    g->dnext = NULL;
+}
+
+/*
+ * g's incident is leaving (window closed, evicted): if it has changes not yet
+ * flushed, keep a copy of its final state for the next flush.
+ */
+static void retire(struct mm_alerter *al, struct group *g)
+{
+    if (!g->dirty) {
+        return;
+    }
+    dirty_unlink(al, g);
+    struct pending *p = malloc(sizeof(*p));
+    if (p == NULL) {
+        return; /* only the last count update of an incident is lost, never an alert */
+    }
+    p->alert = g->alert;
+    g->alert = NULL;
+    p->next = al->pending;
+    al->pending = p;
+}
+
 static void table_remove(struct mm_alerter *al, struct group *g)
 {
     struct group **pp = &al->buckets[g->hash & (al->nbuckets - 1)];
@@ -188,6 +245,7 @@ static void table_remove(struct mm_alerter *al, struct group *g)
         *pp = g->hnext;
     }
     lru_unlink(al, g);
+    dirty_unlink(al, g);
     al->n--;
 }
 
@@ -315,16 +373,14 @@ static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event
     return a;
 }
 
-static struct mm_alert *update(struct group *g, const struct mm_event *ev, const struct contrib *k)
+static enum mm_err update(struct mm_alerter *al, struct group *g, const struct mm_event *ev,
+                          const struct contrib *k)
 {
     struct mm_alert *a = g->alert;
-    char *fj = fields_json(ev);
-    if (fj == NULL || add_lines(a, ev, k) != MM_OK) {
-        free(fj);
-        return NULL;
+    enum mm_err rc = add_lines(a, ev, k);
+    if (rc != MM_OK) {
+        return rc;
     }
-    free(a->fields_json);
-    a->fields_json = fj;
     a->is_update = 1;
     a->count += k->count;
     if (ev->ts_ns > a->last_seen_ns) {
@@ -335,7 +391,12 @@ static struct mm_alert *update(struct group *g, const struct mm_event *ev, const
     }
     a->ts_ns = a->last_seen_ns;
     a->recv_ns = ev->recv_ns;
-    return mm_alert_dup(a);
+    if (!g->dirty) {
+        g->dirty = 1;
+        g->dnext = al->dirty;
+        al->dirty = g;
+    }
+    return MM_OK;
 }
 
 static struct mm_alert *fire(struct mm_alerter *al, const struct mm_rule *r,
@@ -362,12 +423,14 @@ static struct mm_alert *fire(struct mm_alerter *al, const struct mm_rule *r,
             break;
         }
     }
-    if (g != NULL && ev->ts_ns - g->alert->first_seen_ns < r->suppress_ns) {
-        ret = update(g, ev, k);
+    if (g != NULL && g->alert != NULL && ev->ts_ns - g->alert->first_seen_ns < r->suppress_ns) {
+        if (update(al, g, ev, k) != MM_OK) {
+            al->failures++;
+        }
         lru_unlink(al, g);
         lru_push(al, g);
         g = NULL;
-        goto out;
+        goto out; /* absorbed: the next flush reports it */
     }
     struct mm_alert *a = alert_new(r, ev, k, &text, &json);
     if (a == NULL) {
@@ -382,6 +445,7 @@ static struct mm_alert *fire(struct mm_alerter *al, const struct mm_rule *r,
     }
     if (g != NULL) {
         /* the window closed: the group starts a new incident */
+        retire(al, g);
         mm_alert_free(g->alert);
         g->alert = a;
         lru_unlink(al, g);
@@ -391,6 +455,7 @@ static struct mm_alert *fire(struct mm_alerter *al, const struct mm_rule *r,
     }
     if (al->n >= al->max && al->oldest != NULL) {
         struct group *old = al->oldest;
+        retire(al, old);
         table_remove(al, old);
         group_free(old);
         al->evictions++;
@@ -435,4 +500,36 @@ struct mm_alert *mm_alerter_fire_corr(struct mm_alerter *al, const struct mm_rul
 {
     struct contrib k = {lines, nlines, count ? count : 1, first_ns};
     return fire(al, r, ev, group, &k);
+}
+
+size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
+{
+    size_t n = 0;
+    while (al->pending != NULL) {
+        struct pending *p = al->pending;
+        al->pending = p->next;
+        emit(arg, p->alert); /* ownership passes on */
+        free(p);
+        n++;
+    }
+    while (al->dirty != NULL) {
+        struct group *g = al->dirty;
+        al->dirty = g->dnext;
+        g->dirty = 0;
+        g->dnext = NULL;
+        struct mm_alert *a = g->alert != NULL ? mm_alert_dup(g->alert) : NULL;
+        if (a == NULL) {
+            al->failures++;
+            continue;
+        }
+        a->is_update = 1;
+        emit(arg, a);
+        n++;
+    }
+    return n;
+}
+
+int mm_alerter_dirty(const struct mm_alerter *al)
+{
+    return al->dirty != NULL || al->pending != NULL;
 }

@@ -103,14 +103,20 @@ static inline void ct_send(struct ct *t, int64_t ts, const char *raw, const char
     mm_corr_feed(t->ce, t->rs, &t->ev, hits, nh, t->al, ct_emit, t);
     for (size_t i = 0; i < nh; i++) {
         if (mm_rule_alerts(hits[i])) {
-            ct_emit(t, mm_alerter_fire(t->al, hits[i], &t->ev));
+            struct mm_alert *a = mm_alerter_fire(t->al, hits[i], &t->ev);
+            if (a != NULL) {
+                ct_emit(t, a);
+            }
         }
     }
+    /* as the pipeline does a few times a second: updated incidents */
+    mm_alerter_flush(t->al, ct_emit, t);
 }
 
 static inline void ct_tick(struct ct *t, int64_t now)
 {
     mm_corr_tick(t->ce, now, t->al, ct_emit, t);
+    mm_alerter_flush(t->al, ct_emit, t);
 }
 
 /* New alerts (not updates) of rule id. */

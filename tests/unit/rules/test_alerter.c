@@ -1,4 +1,7 @@
-/* Tests for src/rules/alerter.c: suppression on event time, groups, evidence, eviction. */
+/*
+ * Tests for src/rules/alerter.c: suppression on event time, groups, evidence,
+ * eviction, and the flush that hands out updated incidents.
+ */
 #include "rules_test.h"
 
 #define S(x) ((int64_t)(x) * 1000000000LL)
@@ -12,6 +15,32 @@ static void fire_ev(const char *ip, int64_t ts, const char *raw)
     if (ip != NULL) {
         t_set(&ev, "source.ip", ip);
     }
+}
+
+/* What a flush hands out. */
+struct sink {
+    struct mm_alert *a[16];
+    size_t n;
+};
+
+static void sink_emit(void *arg, struct mm_alert *a)
+{
+    struct sink *s = arg;
+    if (s->n < 16) {
+        s->a[s->n++] = a;
+    } else {
+        mm_alert_free(a);
+    }
+}
+
+/* Flush and return the one alert it must hand out. */
+static struct mm_alert *flush_one(struct mm_alerter *al)
+{
+    struct sink s = {{NULL}, 0};
+    assert_int_equal(mm_alerter_flush(al, sink_emit, &s), 1);
+    assert_int_equal(s.n, 1);
+    assert_int_equal(s.a[0]->is_update, 1);
+    return s.a[0];
 }
 
 static struct mm_ruleset *rules(void)
@@ -53,16 +82,21 @@ static void test_new_then_update(void **state)
     /* within 10 minutes of the first event: an update of the same incident */
     fire_ev("203.0.113.9", S(1000 + 599), "x two");
     t_set(&ev, "event.action", "newer");
-    struct mm_alert *a2 = mm_alerter_fire(al, g, &ev);
-    assert_non_null(a2);
-    assert_int_equal(a2->is_update, 1);
+    assert_null(mm_alerter_fire(al, g, &ev)); /* absorbed into the open incident */
+    assert_true(mm_alerter_dirty(al));
+    struct mm_alert *a2 = flush_one(al);
+    assert_false(mm_alerter_dirty(al));
     assert_true(a2->id == a1->id);
     assert_int_equal(a2->count, 2);
     assert_true(a2->first_seen_ns == S(1000));
     assert_true(a2->last_seen_ns == S(1599));
     assert_int_equal(a2->nevidence, 2);
     assert_string_equal(a2->evidence[1], "x two");
-    assert_non_null(strstr(a2->fields_json, "\"event.action\":\"newer\""));
+    /* "fields" stay those of the event that raised the alert */
+    assert_null(strstr(a2->fields_json, "newer"));
+    /* nothing changed since: the next flush hands out nothing */
+    struct sink none = {{NULL}, 0};
+    assert_int_equal(mm_alerter_flush(al, sink_emit, &none), 0);
 
     /* another group: a new alert */
     fire_ev("198.51.100.1", S(1100), "x other");
@@ -110,8 +144,8 @@ static void test_no_suppress_and_no_group(void **state)
     fire_ev("203.0.113.9", S(100), "x");
     struct mm_alert *a = mm_alerter_fire(al, one, &ev);
     fire_ev("198.51.100.2", S(200), "x");
-    struct mm_alert *b = mm_alerter_fire(al, one, &ev);
-    assert_int_equal(b->is_update, 1);
+    assert_null(mm_alerter_fire(al, one, &ev));
+    struct mm_alert *b = flush_one(al);
     assert_true(a->id == b->id);
     assert_int_equal(b->count, 2);
     mm_alert_free(a);
@@ -128,14 +162,18 @@ static void test_evidence_first_and_last(void **state)
     assert_int_equal(mm_alerter_new(&al, 10), MM_OK);
     const struct mm_rule *one = mm_ruleset_rule(rs, 2);
     static char lines[20][16];
-    struct mm_alert *a = NULL;
     for (int i = 0; i < 20; i++) {
         snprintf(lines[i], sizeof(lines[i]), "x line %d", i);
         fire_ev(NULL, S(10 + i), lines[i]);
-        mm_alert_free(a);
-        a = mm_alerter_fire(al, one, &ev);
-        assert_non_null(a);
+        struct mm_alert *f = mm_alerter_fire(al, one, &ev);
+        if (i == 0) {
+            assert_non_null(f);
+            mm_alert_free(f);
+        } else {
+            assert_null(f);
+        }
     }
+    struct mm_alert *a = flush_one(al);
     assert_int_equal(a->count, 20);
     assert_int_equal(a->nevidence, 10);
     assert_int_equal(a->evidence_seen, 20);
@@ -178,15 +216,17 @@ static void test_eviction(void **state)
     assert_int_equal(mm_alerter_evictions(al), 3);
     /* 10.0.0.4 is still there */
     fire_ev("10.0.0.4", S(111), "x");
-    a = mm_alerter_fire(al, g, &ev);
-    assert_int_equal(a->is_update, 1);
+    assert_null(mm_alerter_fire(al, g, &ev));
+    a = flush_one(al);
+    assert_int_equal(a->count, 2);
     mm_alert_free(a);
     /* a recently updated group is not the one evicted */
     fire_ev("10.0.0.9", S(112), "x");
     mm_alert_free(mm_alerter_fire(al, g, &ev));
     fire_ev("10.0.0.4", S(113), "x");
-    a = mm_alerter_fire(al, g, &ev);
-    assert_int_equal(a->is_update, 1);
+    assert_null(mm_alerter_fire(al, g, &ev));
+    a = flush_one(al);
+    assert_int_equal(a->count, 3);
     mm_alert_free(a);
     mm_alert_free(first);
     mm_alerter_free(al);
@@ -203,12 +243,54 @@ static void test_out_of_order_events(void **state)
     fire_ev(NULL, S(500), "x");
     struct mm_alert *a = mm_alerter_fire(al, one, &ev);
     fire_ev(NULL, S(400), "x"); /* earlier event, e.g. from a slower relay */
-    struct mm_alert *b = mm_alerter_fire(al, one, &ev);
-    assert_int_equal(b->is_update, 1);
+    assert_null(mm_alerter_fire(al, one, &ev));
+    struct mm_alert *b = flush_one(al);
     assert_true(b->first_seen_ns == S(400));
     assert_true(b->last_seen_ns == S(500));
     mm_alert_free(a);
     mm_alert_free(b);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
+/* An incident that leaves the table with unflushed repeats is still reported once. */
+static void test_retired_incidents_are_flushed(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    const struct mm_rule *g = mm_ruleset_rule(rs, 0);
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 1), MM_OK);
+
+    /* window closes while dirty */
+    fire_ev("203.0.113.1", S(1000), "x a");
+    struct mm_alert *a = mm_alerter_fire(al, g, &ev);
+    fire_ev("203.0.113.1", S(1001), "x b");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    fire_ev("203.0.113.1", S(1000 + 700), "x c"); /* past 10 minutes: a new incident */
+    struct mm_alert *n = mm_alerter_fire(al, g, &ev);
+    assert_non_null(n);
+    assert_true(n->id != a->id);
+    struct mm_alert *old = flush_one(al);
+    assert_true(old->id == a->id);
+    assert_int_equal(old->count, 2);
+    mm_alert_free(old);
+
+    /* evicted while dirty (the table holds one group) */
+    fire_ev("203.0.113.1", S(1000 + 701), "x d");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    fire_ev("198.51.100.7", S(1000 + 702), "x e");
+    struct mm_alert *other = mm_alerter_fire(al, g, &ev);
+    assert_non_null(other);
+    assert_int_equal(mm_alerter_evictions(al), 1);
+    old = flush_one(al);
+    assert_true(old->id == n->id);
+    assert_int_equal(old->count, 2);
+
+    mm_alert_free(old);
+    mm_alert_free(other);
+    mm_alert_free(n);
+    mm_alert_free(a);
     mm_alerter_free(al);
     mm_ruleset_unref(rs);
 }
@@ -221,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_evidence_first_and_last),
         cmocka_unit_test(test_eviction),
         cmocka_unit_test(test_out_of_order_events),
+        cmocka_unit_test(test_retired_incidents_are_flushed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
