@@ -29,7 +29,7 @@ enum mm_severity {
 };
 
 #define MM_ALERT_MAX_EVIDENCE 10   /* raw lines kept per alert: the first 5 and the last 5 */
-#define MM_ALERT_MAX_LINE 4096     /* an evidence line is cut at this many bytes */
+#define MM_ALERT_MAX_LINE 2048     /* an evidence line is cut at this many bytes */
 
 struct mm_alert {
     uint64_t id;               /* unique, stable for the incident */

@@ -15,6 +15,8 @@
 #define PIPE_MAX_SOURCES 1024
 #define PIPE_FLUSH_NS 1000000000LL
 #define PIPE_ALERT_FLUSH_NS 200000000LL /* incident updates reach the store this often */
+/* open incidents kept for suppression (a few KiB each: evidence lines); the oldest go first */
+#define PIPE_MAX_INCIDENTS 16384
 /* ---- correlation (corr_*.c): timers and persistence ---- */
 #define PIPE_CORR_TICK_NS 1000000000LL  /* absence timers, window expiry */
 #define PIPE_CORR_SAVE_NS 60000000000LL /* changed groups to the database */
@@ -461,7 +463,7 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     if (rc != MM_OK) {
         goto fail;
     }
-    rc = mm_alerter_new(&w->alerter, 100000);
+    rc = mm_alerter_new(&w->alerter, PIPE_MAX_INCIDENTS);
     if (rc != MM_OK) {
         goto fail;
     }

@@ -33,7 +33,7 @@
 #include "notify/notify_int.h"
 #include "store/sql.h"
 
-#define WRITER_QUEUE_CAP 8192   /* alerts waiting for the writer (a few KiB each) */
+#define WRITER_QUEUE_CAP 4096   /* alerts waiting for the writer (a few KiB each) */
 #define WRITER_SOURCES_CAP 4096 /* source deltas waiting */
 #define WRITER_STATE_CAP 16     /* correlation state batches waiting (one a minute) */
 #define WRITER_ROLLUP_CAP 16    /* roll-up batches waiting (one a minute, more under import) */
