@@ -22,6 +22,7 @@ static const struct verb verbs[] = {
     {"digest", mm_cmd_digest, "what happened in a period, grouped by incident, worst first"},
     {"status", mm_cmd_status, "is the daemon up; rates, drops, sources, outbox, database"},
     {"import", mm_cmd_import, "load old log files into the database, on their own timestamps"},
+    {"report", mm_cmd_report, "the week's picture for the owner: text, HTML or JSON; mails it"},
 };
 
 void mm_cli_usage(void)

@@ -43,6 +43,15 @@ void mm_notify_sender_stop(struct mm_notify_sender *s);
 /* `mimamori notify test CHANNEL`: send a test message now, print the answer to out. */
 int mm_notify_test(const struct mm_config *cfg, const char *channel, void *out_file);
 
+/*
+ * report_send.c - `mimamori report --send CHANNEL`: mail subject, text and
+ * html (all UTF-8, borrowed) now through the smtp channel, as one
+ * multipart/alternative message; print the server's answer to out.  0 when
+ * the server took it.
+ */
+int mm_notify_send_report(const struct mm_config *cfg, const char *channel, const char *subject,
+                          const char *text, const char *html, void *out_file);
+
 /* store/outbox.c - `mimamori notify status` */
 struct mm_notify_state_count {
     const char *channel;    /* borrowed, valid during the callback */

@@ -177,10 +177,10 @@ struct mm_event;
 #define MM_ROLLUP_OTHER "(other)" /* the value that takes what is over a cap */
 
 struct mm_rollup_stats {
-    uint64_t events;   /* events counted */
-    uint64_t other;    /* counted into an "(other)" row because a cap was reached */
-    uint64_t dropped;  /* not counted at all (an hour's table was completely full) */
-    uint64_t evicted;  /* hours handed over early because more than MM_ROLLUP_HOURS were busy */
+    uint64_t events;  /* events counted */
+    uint64_t other;   /* counted into an "(other)" row because a cap was reached */
+    uint64_t dropped; /* not counted at all (an hour's table was completely full) */
+    uint64_t evicted; /* hours handed over early because more than MM_ROLLUP_HOURS were busy */
 };
 
 enum mm_err mm_rollup_new(struct mm_rollup **out);
@@ -217,14 +217,14 @@ enum mm_err mm_store_prune(struct mm_store *st, int64_t alerts_before_ns, int64_
 /* The report's reads (named statements of sql.h); [since, until) in ns. */
 enum mm_report_query {
     MM_RQ_HOURS,      /* hour_ns, source, events, denied, allowed */
-    MM_RQ_TOP,        /* kind, value, country, events, hours */
+    MM_RQ_TOP,        /* kind, value, country, events, hours, distinct values of the kind */
     MM_RQ_COUNTRIES,  /* country, events, addresses */
     MM_RQ_TOP_TOTALS, /* kind, distinct values, events */
-    MM_RQ_LOGINS,     /* kind, user, source_ip, country, outcome, count, first hour, last hour */
+    MM_RQ_LOGINS,     /* kind, user, from, country, outcome, count, first, last, addresses, ip */
     MM_RQ_ALERTS,     /* rule_id, title, severity, count, first, last, group_key, description */
     MM_RQ_SOURCES     /* source, hostname, first_seen, last_seen (all sources) */
 };
-#define MM_RQ_MAXCOL 8
+#define MM_RQ_MAXCOL 10
 /*
  * One call per row: num[i] is column i as an integer, txt[i] as text ("" for
  * NULL; borrowed for the call).  fn returns non-zero to stop.

@@ -27,6 +27,8 @@ int mm_cmd_digest(int argc, char **argv);
 int mm_cmd_status(int argc, char **argv);
 /* import.c */
 int mm_cmd_import(int argc, char **argv);
+/* report.c (report_*.c print it) */
+int mm_cmd_report(int argc, char **argv);
 
 /* notify.c */
 int mm_cmd_notify(int argc, char **argv);

@@ -57,6 +57,10 @@ static void cval_free(struct cval *v)
     free(v->s);
     free(v->wild);
     pcre2_code_free(v->re);
+    for (size_t i = 0; i < v->nlit; i++) {
+        free(v->lit[i]);
+    }
+    free(v->lit);
 }
 
 static void fcond_free(struct fcond *f)
@@ -371,6 +375,11 @@ static int compile_value(struct cctx *c, const struct mods *m, int keyword,
         pcre2_pattern_info(v->re, PCRE2_INFO_NAMECOUNT, &names);
         v->ncaptures = names;
         v->op = OP_RE;
+        /* what every match must contain: the dispatch prefilter's key (prefilter.c) */
+        if (mm_rules_re_literals(vn->str, vn->len, &v->lit, &v->nlit) != MM_OK) {
+            err_at(c, vn->line, vn->col, "out of memory");
+            return -1;
+        }
         return 0;
     }
     default:

@@ -7,20 +7,24 @@
  *     each gate is tested once per event.  A rule without a mappable
  *     logsource has no gate.
  *
- *  2. Required literals.  From the condition we take a set of keys such that
- *     the rule can only match when the event has one of them: a key is
- *     (field, lowercased value) for an equality, or (field, lowercased
- *     prefix) for startswith or a wildcard value with a literal head.  `and`
- *     takes the cheaper side, `or` / `1 of` need keys on every side (union),
- *     `not` gives none.  Keys go into one open-addressing hash; at match time
- *     each indexed field of the event is read once and looked up (its whole
- *     value, then each distinct prefix length used by that field).
+ *  2. Required keys.  From the condition we take a set of keys such that
+ *     the rule can only match when the event has one of them: (field,
+ *     value) for an equality, (field, prefix) for startswith or a wildcard
+ *     value with a literal head, (field, literal) for contains, endswith,
+ *     keywords, a glob's literal run and a regex's required literal
+ *     (prefilter.c), (field, prefix) for cidr (ipcache.c).  `and` takes the
+ *     cheaper side, `or` / `1 of` need keys on every side (union), `not`
+ *     gives none.  Values and prefixes go into one open-addressing hash
+ *     (each field read once, looked up whole and per distinct prefix
+ *     length); literals into one Aho-Corasick automaton per field (one pass
+ *     over the value); cidr prefixes into a sorted table per field and
+ *     prefix length (the address parsed once per event).
  *
  *  A rule with no usable key is "always" tested (after its gate).  Cost per
- *  event is therefore (gates + indexed fields + hits + always-rules), not the
- *  number of rules: 500 rules that key on event.action / logid cost about
- *  what 50 do.  The candidates are a bitmap over rules, so they come out in
- *  load order with no sorting.
+ *  event is therefore (gates + keyed fields + hits + always-rules), not the
+ *  number of rules.  A field whose keyed rules all sit behind gates that
+ *  failed is not read at all.  The candidates are a bitmap over rules, so
+ *  they come out in load order with no sorting.
  */
 #include "rules_int.h"
 
@@ -28,11 +32,21 @@
 #include <string.h>
 #include <strings.h>
 
+enum kkind {
+    K_EXACT,  /* the whole value (hash) */
+    K_PREFIX, /* a prefix of the value (hash, per distinct length) */
+    K_SUBSTR, /* anywhere in the value (automaton) */
+    K_SUFFIX, /* at the end of the value (automaton) */
+    K_CIDR    /* the value is an address in a prefix (ipcache.c) */
+};
+
 struct bkey {
     const struct fref *f;
-    int prefix;
+    int keyword; /* the value is the keyword text (message, else the raw line) */
+    enum kkind kind;
     const char *s; /* borrowed from a compiled value; may be mixed case when |cased */
     size_t n;
+    const struct mm_cidr *cidr; /* K_CIDR (borrowed) */
 };
 
 struct bset {
@@ -88,6 +102,34 @@ static int low_cardinality(const struct fref *f)
     }
 }
 
+/*
+ * How often a key is expected to let a rule through (lower is better), in
+ * the same units for every kind: exact and prefix keys as before, a literal
+ * by its length (a short one occurs in many values), a cidr by its length.
+ */
+static size_t key_cost(const struct bkey *k)
+{
+    size_t c;
+    switch (k->kind) {
+    case K_EXACT:
+        return low_cardinality(k->f) ? 16 : 1;
+    case K_PREFIX:
+        return (low_cardinality(k->f) ? 16 : 1) + 1;
+    case K_SUBSTR:
+    case K_SUFFIX:
+        c = k->n >= 8 ? 2 : k->n >= 5 ? 4 : k->n >= 3 ? 12 : 32;
+        return k->kind == K_SUFFIX && c > 2 ? c - 1 : c;
+    case K_CIDR: {
+        unsigned bits = k->cidr->bits;
+        int v4 = bits >= 96; /* IPv4 prefixes are 96 + n; a v6 one this long is as selective */
+        unsigned len = v4 ? bits - 96 : bits;
+        unsigned full = v4 ? 32 : 128;
+        return len * 4 >= full * 3 ? 2 : len * 2 >= full ? 6 : len > 0 ? 16 : 64;
+    }
+    }
+    return 64;
+}
+
 static size_t cost(const struct bset *b)
 {
     if (!b->ok) {
@@ -95,7 +137,7 @@ static size_t cost(const struct bset *b)
     }
     size_t c = 0;
     for (size_t i = 0; i < b->n; i++) {
-        c += (low_cardinality(b->k[i].f) ? 16 : 1) + (b->k[i].prefix ? 1 : 0);
+        c += key_cost(&b->k[i]);
     }
     return c;
 }
@@ -130,57 +172,115 @@ static void unite(struct bset *a, struct bset *b)
     bset_free(b);
 }
 
-static int value_key(const struct fcond *f, const struct cval *v, struct bkey *k)
+/* The longest run of literal bytes of a glob (every match contains each run). */
+static size_t glob_run(const struct cval *v, size_t *at)
 {
-    k->f = &f->f;
-    k->s = v->s;
+    size_t best = 0;
+    *at = 0;
+    for (size_t i = 0; i < v->n;) {
+        if (v->wild[i] != 0) {
+            i++;
+            continue;
+        }
+        size_t st = i;
+        while (i < v->n && v->wild[i] == 0) {
+            i++;
+        }
+        if (i - st > best) {
+            best = i - st;
+            *at = st;
+        }
+    }
+    return best;
+}
+
+/*
+ * The keys of one value: one of them is in the event whenever the value
+ * matches.  Several keys only for a regex with alternatives (a set: any).
+ */
+static int value_keys(const struct fcond *f, const struct cval *v, struct bset *out)
+{
+    struct bkey k = {&f->f, f->keyword, K_EXACT, v->s, v->n, NULL};
     switch (v->op) {
     case OP_EQ:
-        k->prefix = 0;
-        k->n = v->n;
-        return 0;
+        break;
     case OP_STARTS:
-        k->prefix = 1;
-        k->n = v->n;
-        return v->n > 0 ? 0 : -1;
+        if (v->n == 0) {
+            return -1;
+        }
+        k.kind = K_PREFIX;
+        break;
+    case OP_CONTAINS:
+    case OP_ENDS:
+        if (v->n == 0) {
+            return -1;
+        }
+        k.kind = v->op == OP_ENDS ? K_SUFFIX : K_SUBSTR;
+        break;
     case OP_GLOB: {
         size_t i = 0;
         while (i < v->n && v->wild[i] == 0) {
             i++;
         }
-        k->prefix = 1;
-        k->n = i;
-        return i > 0 ? 0 : -1;
+        if (i > 0) {
+            k.kind = K_PREFIX;
+            k.n = i;
+            break;
+        }
+        size_t at = 0;
+        k.n = glob_run(v, &at);
+        if (k.n == 0) {
+            return -1;
+        }
+        k.kind = K_SUBSTR;
+        k.s = v->s + at;
+        break;
     }
+    case OP_RE:
+        if (v->nlit == 0) {
+            return -1;
+        }
+        for (size_t i = 0; i < v->nlit; i++) {
+            struct bkey r = {&f->f, f->keyword, K_SUBSTR, v->lit[i], strlen(v->lit[i]), NULL};
+            if (bset_push(out, &r) != 0) {
+                return -1;
+            }
+        }
+        return 0;
+    case OP_CIDR:
+        k.kind = K_CIDR;
+        k.cidr = &v->cidr;
+        break;
     default:
         return -1;
     }
+    if (f->keyword && (k.kind == K_EXACT || k.kind == K_PREFIX)) {
+        return -1; /* keywords are substrings; the hash does not read the keyword text */
+    }
+    return bset_push(out, &k);
 }
 
 static struct bset fcond_keys(const struct fcond *f)
 {
     struct bset b = {NULL, 0, 0, 0};
-    if (f->keyword || f->f.virt != 0) {
+    if (f->f.virt != 0) {
         return b; /* pseudo-fields (calendar, GeoIP) are computed, not read: no key */
     }
     if (f->all) {
-        /* any one value must hold: take the longest usable one */
-        struct bkey best = {NULL, 0, NULL, 0};
+        /* every value must hold: the keys of any one of them do; take the cheapest */
         for (size_t i = 0; i < f->nv; i++) {
-            struct bkey k;
-            if (value_key(f, &f->v[i], &k) == 0 && (best.f == NULL || k.n > best.n)) {
-                best = k;
+            struct bset k = {NULL, 0, 0, 1};
+            if (value_keys(f, &f->v[i], &k) != 0) {
+                bset_free(&k);
+                continue;
             }
-        }
-        if (best.f != NULL) {
-            b.ok = bset_push(&b, &best) == 0;
+            keep_best(&b, &k);
         }
         return b;
     }
     b.ok = f->nv > 0;
     for (size_t i = 0; i < f->nv && b.ok; i++) {
-        struct bkey k;
-        if (value_key(f, &f->v[i], &k) != 0 || bset_push(&b, &k) != 0) {
+        if (value_keys(f, &f->v[i], &b) != 0) {
             b.ok = 0;
         }
     }
@@ -275,13 +375,39 @@ void mm_rules_dispatch_free(struct dispatch *dp)
     }
     free(dp->tab);
     free(dp->always);
+    for (size_t i = 0; i < dp->nac; i++) {
+        mm_rules_ac_free(&dp->ac[i]);
+    }
+    free(dp->ac);
+    for (size_t i = 0; i < dp->ncs; i++) {
+        mm_rules_cidr_free(&dp->cs[i]);
+    }
+    free(dp->cs);
+    free(dp->rgate);
+    free(dp->epoch);
+    free(dp->ipc);
+    free(dp->cand2);
     memset(dp, 0, sizeof(*dp));
+}
+
+static int same_field(const struct fref *a, const struct fref *b)
+{
+    return a->nlen == b->nlen && memcmp(a->name, b->name, a->nlen) == 0;
+}
+
+static void gmask_add(struct gmask *m, size_t gate)
+{
+    if (gate == SIZE_MAX || gate >= 64) {
+        m->other = 1;
+    } else {
+        m->gates |= 1ULL << gate;
+    }
 }
 
 static size_t slot_of(struct dispatch *dp, const struct fref *f)
 {
     for (size_t i = 0; i < dp->nslots; i++) {
-        if (dp->slots[i].f.nlen == f->nlen && memcmp(dp->slots[i].f.name, f->name, f->nlen) == 0) {
+        if (same_field(&dp->slots[i].f, f)) {
             return i;
         }
     }
@@ -293,6 +419,41 @@ static size_t slot_of(struct dispatch *dp, const struct fref *f)
     memset(&dp->slots[dp->nslots], 0, sizeof(*ns));
     dp->slots[dp->nslots].f = *f; /* borrowed: name stays owned by the rule */
     return dp->nslots++;
+}
+
+static struct acfield *ac_of(struct dispatch *dp, const struct fref *f, int keyword)
+{
+    for (size_t i = 0; i < dp->nac; i++) {
+        if (dp->ac[i].keyword == keyword && same_field(&dp->ac[i].f, f)) {
+            return &dp->ac[i];
+        }
+    }
+    struct acfield *na = realloc(dp->ac, (dp->nac + 1) * sizeof(*na));
+    if (na == NULL) {
+        return NULL;
+    }
+    dp->ac = na;
+    memset(&dp->ac[dp->nac], 0, sizeof(*na));
+    dp->ac[dp->nac].f = *f; /* borrowed */
+    dp->ac[dp->nac].keyword = keyword;
+    return &dp->ac[dp->nac++];
+}
+
+static struct cslot *cs_of(struct dispatch *dp, const struct fref *f)
+{
+    for (size_t i = 0; i < dp->ncs; i++) {
+        if (same_field(&dp->cs[i].f, f)) {
+            return &dp->cs[i];
+        }
+    }
+    struct cslot *nc = realloc(dp->cs, (dp->ncs + 1) * sizeof(*nc));
+    if (nc == NULL) {
+        return NULL;
+    }
+    dp->cs = nc;
+    memset(&dp->cs[dp->ncs], 0, sizeof(*nc));
+    dp->cs[dp->ncs].f = *f; /* borrowed */
+    return &dp->cs[dp->ncs++];
 }
 
 static int add_plen(struct dslot *s, size_t n)
@@ -358,13 +519,15 @@ static enum mm_err grow(struct dispatch *dp)
     return MM_OK;
 }
 
-static enum mm_err insert(struct dispatch *dp, const struct bkey *k, size_t rule)
+static enum mm_err insert_hash(struct dispatch *dp, const struct bkey *k, size_t rule, size_t gate)
 {
     size_t slot = slot_of(dp, k->f);
     if (slot == SIZE_MAX) {
         return MM_ENOMEM;
     }
-    if (k->prefix) {
+    int prefix = k->kind == K_PREFIX;
+    gmask_add(&dp->slots[slot].gm, gate);
+    if (prefix) {
         if (add_plen(&dp->slots[slot], k->n) != 0) {
             return MM_ENOMEM;
         }
@@ -374,8 +537,8 @@ static enum mm_err insert(struct dispatch *dp, const struct bkey *k, size_t rule
     if ((dp->used + 1) * 2 > dp->cap && grow(dp) != MM_OK) {
         return MM_ENOMEM;
     }
-    uint64_t h = hash_lc(seed(slot, k->prefix), k->s, k->n);
-    struct dentry *e = find(dp, slot, k->prefix, k->s, k->n, h);
+    uint64_t h = hash_lc(seed(slot, prefix), k->s, k->n);
+    struct dentry *e = find(dp, slot, prefix, k->s, k->n, h);
     if (e->s == NULL) {
         char *s = malloc(k->n + 1);
         if (s == NULL) {
@@ -388,7 +551,7 @@ static enum mm_err insert(struct dispatch *dp, const struct bkey *k, size_t rule
         e->s = s;
         e->n = k->n;
         e->slot = slot;
-        e->prefix = k->prefix;
+        e->prefix = prefix;
         e->hash = h;
         dp->used++;
     }
@@ -404,30 +567,75 @@ static enum mm_err insert(struct dispatch *dp, const struct bkey *k, size_t rule
     return MM_OK;
 }
 
+static enum mm_err insert(struct dispatch *dp, const struct bkey *k, size_t rule, size_t gate)
+{
+    switch (k->kind) {
+    case K_EXACT:
+    case K_PREFIX:
+        return insert_hash(dp, k, rule, gate);
+    case K_SUBSTR:
+    case K_SUFFIX: {
+        struct acfield *ac = ac_of(dp, k->f, k->keyword);
+        if (ac == NULL) {
+            return MM_ENOMEM;
+        }
+        gmask_add(&ac->gm, gate);
+        return mm_rules_ac_add(ac, k->s, k->n, k->kind == K_SUFFIX, rule);
+    }
+    case K_CIDR: {
+        struct cslot *cs = cs_of(dp, k->f);
+        if (cs == NULL) {
+            return MM_ENOMEM;
+        }
+        gmask_add(&cs->gm, gate);
+        return mm_rules_cidr_add(cs, k->cidr, rule);
+    }
+    }
+    return MM_EINVAL;
+}
+
 enum mm_err mm_rules_dispatch_build(struct mm_ruleset *rs)
 {
     struct dispatch *dp = &rs->disp;
     dp->nwords = (rs->n + 63) / 64;
     size_t rows = rs->ngates + 1; /* one per gate, then the ungated row */
-    dp->always = calloc(rows * (dp->nwords ? dp->nwords : 1), sizeof(uint64_t));
-    rs->cand = calloc(dp->nwords ? dp->nwords : 1, sizeof(uint64_t));
-    if (dp->always == NULL || rs->cand == NULL) {
+    size_t nw = dp->nwords ? dp->nwords : 1;
+    dp->always = calloc(rows * nw, sizeof(uint64_t));
+    rs->cand = calloc(nw, sizeof(uint64_t));
+    dp->cand2 = calloc(nw, sizeof(uint64_t));
+    dp->rgate = calloc(rs->n ? rs->n : 1, sizeof(*dp->rgate));
+    dp->epoch = calloc(1, sizeof(*dp->epoch));
+    dp->ipc = calloc(MM_F__COUNT, sizeof(*dp->ipc));
+    if (dp->always == NULL || rs->cand == NULL || dp->cand2 == NULL || dp->rgate == NULL ||
+        dp->epoch == NULL || dp->ipc == NULL) {
         return MM_ENOMEM;
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        dp->rgate[i] = rs->rules[i]->gate;
     }
     for (size_t i = 0; i < rs->n; i++) {
         const struct mm_rule *r = rs->rules[i];
         struct bset b = node_keys(r, r->cond);
         enum mm_err rc = MM_OK;
         if (b.ok && b.n > 0) {
+            int pre = 0;
             for (size_t k = 0; k < b.n && rc == MM_OK; k++) {
-                rc = insert(dp, &b.k[k], i);
+                rc = insert(dp, &b.k[k], i, r->gate);
+                pre |= b.k[k].kind != K_EXACT && b.k[k].kind != K_PREFIX;
             }
             dp->nindexed++;
+            dp->nprefilter += pre;
         } else {
             size_t row = r->gate == SIZE_MAX ? rs->ngates : r->gate;
             dp->always[row * dp->nwords + i / 64] |= 1ULL << (i % 64);
         }
         bset_free(&b);
+        if (rc != MM_OK) {
+            return rc;
+        }
+    }
+    for (size_t i = 0; i < dp->nac; i++) {
+        enum mm_err rc = mm_rules_ac_build(&dp->ac[i]);
         if (rc != MM_OK) {
             return rc;
         }
@@ -494,38 +702,47 @@ int mm_rules_gate_pass(const struct mm_ruleset *rs, size_t gate, const struct mm
     return 1;
 }
 
-static void hit(const struct mm_ruleset *rs, const struct dentry *e)
+/* Can a rule of a slot with mask m be a candidate, given the gates that passed? */
+static int gm_live(const struct gmask *m, uint64_t passed)
 {
-    for (size_t i = 0; i < e->nrules; i++) {
-        size_t ri = e->rules[i];
-        size_t g = rs->rules[ri]->gate;
-        if (g != SIZE_MAX && rs->gate_res[g] != 1) {
-            continue;
-        }
-        rs->cand[ri / 64] |= 1ULL << (ri % 64);
-    }
+    return m->other || (m->gates & passed) != 0;
 }
 
-void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_event *ev)
+static struct mm_str keyword_text(const struct mm_event *ev)
+{
+    struct mm_str m = ev->f[MM_F_MESSAGE];
+    if (m.p == NULL && ev->raw != NULL) {
+        m.p = ev->raw;
+        m.n = ev->rawlen;
+    }
+    return m;
+}
+
+void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_event *ev,
+                                  uint64_t *cand)
 {
     const struct dispatch *dp = &rs->disp;
     size_t nw = dp->nwords;
+    uint64_t passed = 0;
     /* ungated always-rules, then those of each passing gate */
-    memcpy(rs->cand, dp->always + rs->ngates * nw, nw * sizeof(uint64_t));
+    memcpy(cand, dp->always + rs->ngates * nw, nw * sizeof(uint64_t));
     for (size_t g = 0; g < rs->ngates; g++) {
         rs->gate_res[g] = (signed char)mm_rules_gate_pass(rs, g, ev);
         if (rs->gate_res[g] == 1) {
             const uint64_t *row = dp->always + g * nw;
             for (size_t w = 0; w < nw; w++) {
-                rs->cand[w] |= row[w];
+                cand[w] |= row[w];
+            }
+            if (g < 64) {
+                passed |= 1ULL << g;
             }
         }
     }
-    if (dp->used == 0) {
-        return;
-    }
     for (size_t s = 0; s < dp->nslots; s++) {
         const struct dslot *sl = &dp->slots[s];
+        if (!gm_live(&sl->gm, passed)) {
+            continue;
+        }
         struct mm_str v = mm_rules_fref_get(&sl->f, ev);
         if (v.p == NULL) {
             continue;
@@ -533,15 +750,35 @@ void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_e
         if (sl->has_exact) {
             struct dentry *e = find(dp, s, 0, v.p, v.n, hash_lc(seed(s, 0), v.p, v.n));
             if (e->s != NULL) {
-                hit(rs, e);
+                mm_rules_dispatch_hit(rs, cand, e->rules, e->nrules);
             }
         }
         for (size_t k = 0; k < sl->nplens && sl->plens[k] <= v.n; k++) {
             size_t n = sl->plens[k];
             struct dentry *e = find(dp, s, 1, v.p, n, hash_lc(seed(s, 1), v.p, n));
             if (e->s != NULL) {
-                hit(rs, e);
+                mm_rules_dispatch_hit(rs, cand, e->rules, e->nrules);
             }
+        }
+    }
+    for (size_t i = 0; i < dp->nac; i++) {
+        const struct acfield *ac = &dp->ac[i];
+        if (!gm_live(&ac->gm, passed)) {
+            continue;
+        }
+        struct mm_str v = ac->keyword ? keyword_text(ev) : mm_rules_fref_get(&ac->f, ev);
+        if (v.p != NULL) {
+            mm_rules_ac_scan(rs, ac, v, *dp->epoch, cand);
+        }
+    }
+    for (size_t i = 0; i < dp->ncs; i++) {
+        const struct cslot *cs = &dp->cs[i];
+        if (!gm_live(&cs->gm, passed)) {
+            continue;
+        }
+        struct mm_str v = mm_rules_fref_get(&cs->f, ev);
+        if (v.p != NULL) {
+            mm_rules_cidr_scan(rs, cs, v, cand);
         }
     }
 }

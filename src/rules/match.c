@@ -11,6 +11,9 @@
  * compiled with |cased; compiled values are already lowercased, so only the
  * event side is folded, byte by byte, without copies.
  *
+ * Addresses (cidr, ip in_list) come from the per-event cache of ipcache.c,
+ * so a field is parsed once however many rules test it.
+ *
  * Named captures of `re` values are added to the event when (and only when)
  * the rule as a whole matched.  When the group name with '_' read as '.' is
  * a well-known ECS field ("source_ip" -> source.ip, "user_name" ->
@@ -118,8 +121,17 @@ struct vstate {
     double num;
 };
 
-static int val_match(const struct mm_ruleset *rs, const struct cval *c, struct mm_str v,
-                     struct vstate *st)
+/* The address of f's value v into st, through the per-event cache (ipcache.c). */
+static void addr_state(const struct mm_ruleset *rs, const struct fcond *f, struct mm_str v,
+                       struct vstate *st)
+{
+    if (st->addr_state == 0) {
+        st->addr_state = mm_rules_addr_of(rs, &f->f, v, &st->addr) ? 1 : -1;
+    }
+}
+
+static int val_match(const struct mm_ruleset *rs, const struct fcond *f, const struct cval *c,
+                     struct mm_str v, struct vstate *st)
 {
     switch (c->op) {
     case OP_NULL:
@@ -145,12 +157,26 @@ static int val_match(const struct mm_ruleset *rs, const struct cval *c, struct m
         return glob(v.p, v.n, c->s, c->wild, c->n, c->cased);
     case OP_RE:
         return pcre2_match(c->re, (PCRE2_SPTR)v.p, v.n, 0, 0, rs->md, rs->mctx) >= 0;
-    case OP_IN_LIST:
-        return c->list != NULL && mm_rlist_has(c->list, v, &st->addr_state, &st->addr);
-    case OP_CIDR:
-        if (st->addr_state == 0) {
-            st->addr_state = mm_addr_parse(&st->addr, v.p, v.n) == MM_OK ? 1 : -1;
+    case OP_IN_LIST: {
+        if (c->list == NULL) {
+            return 0;
         }
+        if (st->addr_state == 0 && !f->keyword) {
+            const struct ipent *e = mm_rules_addr_peek(rs, &f->f, v);
+            if (e != NULL) {
+                st->addr_state = e->state;
+                st->addr = e->addr;
+            }
+        }
+        int known = st->addr_state;
+        int m = mm_rlist_has(c->list, v, &st->addr_state, &st->addr);
+        if (known == 0 && st->addr_state != 0 && !f->keyword) {
+            mm_rules_addr_put(rs, &f->f, v, st->addr_state, &st->addr);
+        }
+        return m;
+    }
+    case OP_CIDR:
+        addr_state(rs, f, v, st);
         return st->addr_state == 1 && mm_cidr_contains(&c->cidr, &st->addr);
     case OP_GT:
     case OP_GTE:
@@ -193,7 +219,7 @@ static int fcond_match(const struct mm_ruleset *rs, const struct fcond *f,
     struct mm_str v = fcond_value(rs, f, ev);
     struct vstate st = {0, {{0}}, 0, 0};
     for (size_t i = 0; i < f->nv; i++) {
-        int m = val_match(rs, &f->v[i], v, &st);
+        int m = val_match(rs, f, &f->v[i], v, &st);
         if (f->all && !m) {
             return 0;
         }
@@ -252,9 +278,17 @@ static int cond_eval(const struct mm_ruleset *rs, const struct mm_rule *r, const
     return 0;
 }
 
-int mm_rules_eval(const struct mm_ruleset *rs, const struct mm_rule *r, const struct mm_event *ev)
+static int eval(const struct mm_ruleset *rs, const struct mm_rule *r, const struct mm_event *ev)
 {
     return r->cond != NULL && cond_eval(rs, r, r->cond, ev);
+}
+
+static void next_epoch(const struct mm_ruleset *rs);
+
+int mm_rules_eval(const struct mm_ruleset *rs, const struct mm_rule *r, const struct mm_event *ev)
+{
+    next_epoch(rs); /* a caller's event may reuse the last one's buffer: nothing cached */
+    return eval(rs, r, ev);
 }
 
 static void add_captures_of(const struct mm_ruleset *rs, const struct fcond *f,
@@ -326,23 +360,57 @@ static void add_captures(const struct mm_ruleset *rs, const struct mm_rule *r,
     }
 }
 
+/* A new event for the per-event caches (ipcache.c, the automata's seen marks). */
+static void next_epoch(const struct mm_ruleset *rs)
+{
+    if (rs->disp.epoch != NULL) {
+        (*rs->disp.epoch)++;
+    }
+}
+
+/*
+ * Rule `done` matched and its captures may have set fields: add the rules
+ * after it that are candidates now.  A rule that was one stays one (the
+ * full scan would test it too), so this only ever widens the set.
+ */
+static void recandidate(const struct mm_ruleset *rs, const struct mm_event *ev, size_t done)
+{
+    uint64_t *c2 = rs->disp.cand2;
+    next_epoch(rs);
+    mm_rules_dispatch_candidates(rs, ev, c2);
+    size_t w0 = done / 64;
+    uint64_t above = (done % 64) == 63 ? 0 : ~0ULL << (done % 64 + 1);
+    rs->cand[w0] |= c2[w0] & above;
+    for (size_t w = w0 + 1; w < rs->disp.nwords; w++) {
+        rs->cand[w] |= c2[w];
+    }
+}
+
 size_t mm_ruleset_match(const struct mm_ruleset *rs, struct mm_event *ev,
                         const struct mm_rule **out, size_t max)
 {
     size_t k = 0;
     mm_rules_geo_begin(rs->env);
-    mm_rules_dispatch_candidates(rs, ev);
+    next_epoch(rs);
+    mm_rules_dispatch_candidates(rs, ev, rs->cand);
     for (size_t w = 0; w < rs->disp.nwords; w++) {
         uint64_t bits = rs->cand[w];
         while (bits != 0) {
             size_t i = w * 64 + (size_t)__builtin_ctzll(bits);
             bits &= bits - 1;
             const struct mm_rule *r = rs->rules[i];
-            if (!mm_rules_eval(rs, r, ev)) {
+            if (!eval(rs, r, ev)) {
                 continue;
             }
             if (r->has_captures) {
+                uint32_t nx = ev->nx;
+                struct mm_str before[MM_F__COUNT];
+                memcpy(before, ev->f, sizeof(before));
                 add_captures(rs, r, ev);
+                if (ev->nx != nx || memcmp(before, ev->f, sizeof(before)) != 0) {
+                    recandidate(rs, ev, i);
+                    bits = rs->cand[w] & ~((2ULL << (i % 64)) - 1); /* those after i */
+                }
             }
             if (k < max) {
                 out[k++] = r;
@@ -361,10 +429,11 @@ size_t mm_rules_match_all(const struct mm_ruleset *rs, struct mm_event *ev,
     mm_rules_geo_begin(rs->env);
     for (size_t i = 0; i < rs->n; i++) {
         const struct mm_rule *r = rs->rules[i];
+        next_epoch(rs); /* no cache across rules: the reference parses as it always did */
         if (r->gate != SIZE_MAX && !mm_rules_gate_pass(rs, r->gate, ev)) {
             continue;
         }
-        if (!mm_rules_eval(rs, r, ev)) {
+        if (!eval(rs, r, ev)) {
             continue;
         }
         if (r->has_captures) {

@@ -10,8 +10,10 @@
  *    dispatch keys that say which events can possibly match it.
  *
  * Threading: a ruleset is immutable after load, except for its match scratch
- * (PCRE2 match data, candidate bitmap), which is why mm_ruleset_match() must
- * be called from ONE thread at a time per ruleset (the pipeline thread).
+ * (PCRE2 match data, candidate bitmaps, the per-event address cache and the
+ * automata's seen marks, all keyed by disp.epoch), which is why
+ * mm_ruleset_match() must be called from ONE thread at a time per ruleset
+ * (the pipeline thread).
  *
  * Ownership: the ruleset owns its rules, and a rule owns every string in it.
  */
@@ -67,6 +69,8 @@ struct cval {
     struct mm_cidr cidr;
     double num;         /* OP_GT..OP_LTE, OP_EXISTS */
     const struct rlist *list; /* OP_IN_LIST: bound after load; NULL = undefined list */
+    char **lit;         /* OP_RE: every match contains one of these (lowercased, owned) */
+    size_t nlit;        /* 0: nothing known (prefilter.c, mm_rules_re_literals) */
 };
 
 struct fcond {
@@ -155,11 +159,88 @@ struct dentry {
     size_t nrules;
 };
 
+/*
+ * Which gates a slot's rules belong to, so a slot none of whose rules can
+ * pass is not even read.  Exact only while the set has at most 64 gates.
+ */
+struct gmask {
+    uint64_t gates;     /* bit g: a rule of gate g */
+    int other;          /* an ungated rule, or a gate >= 64: always read */
+};
+
 struct dslot {
     struct fref f;      /* borrowed from a rule */
     size_t *plens;      /* distinct prefix lengths, ascending (owned) */
     size_t nplens;
     int has_exact;
+    struct gmask gm;
+};
+
+/* prefilter.c: one literal of an automaton and the rules that require it */
+struct aclit {
+    size_t *sub;        /* rules: the literal anywhere in the value (owned) */
+    size_t nsub;
+    size_t *suf;        /* rules: the literal at the end of the value (owned) */
+    size_t nsuf;
+};
+
+/*
+ * prefilter.c: an Aho-Corasick automaton over the literals that rules
+ * require of one field (contains, endswith, a glob's literal run, a regex's
+ * required literal), ASCII case-folded, as a DFA over byte classes.
+ */
+struct acfield {
+    struct fref f;      /* borrowed from a rule */
+    int keyword;        /* keyword search: message, or the raw line when there is none */
+    struct gmask gm;
+    struct aclit *lits; /* owned */
+    size_t nlits, caplits;
+    /* the trie while rules are added (freed by mm_rules_ac_build) */
+    struct actrie *trie;
+    size_t ntrie, captrie;
+    /* the DFA (mm_rules_ac_build) */
+    uint8_t cls[256];   /* byte -> class; 0 = a byte in no literal */
+    uint32_t ncls;
+    uint32_t nstates;
+    uint32_t *delta;    /* nstates * ncls (owned); NULL: too big, every literal counts as seen */
+    int32_t *own;       /* per state: the literal that ends here, -1 none (owned) */
+    uint32_t *report;   /* per state: first state on its fail chain with a literal, 0 none */
+    uint32_t *dnext;    /* per state: the next such state after it (owned) */
+    uint64_t *seen;     /* match scratch, per literal: epoch it was last reported (owned) */
+};
+
+/* ipcache.c: rules keyed by a cidr prefix of one field */
+struct ckey {
+    struct mm_addr net; /* masked */
+    size_t *rules;      /* owned */
+    size_t nrules;
+};
+
+struct clen {
+    uint8_t bits;       /* mm_cidr bits (IPv4 prefixes are 96 + n) */
+    struct ckey *keys;  /* sorted by net (owned) */
+    size_t nkeys;
+};
+
+struct cslot {
+    struct fref f;      /* borrowed from a rule */
+    struct gmask gm;
+    struct clen *lens;  /* owned */
+    size_t nlens;
+};
+
+/*
+ * ipcache.c: the addresses of the event's well-known fields, parsed at most
+ * once per event.  An entry is valid for the epoch it was filled in and for
+ * the exact slice it was parsed from, so a field a capture sets later is
+ * parsed again.
+ */
+struct ipent {
+    uint64_t epoch;
+    const char *p;
+    uint32_t n;
+    int state;          /* 1 an address, -1 not one */
+    struct mm_addr addr;
 };
 
 struct dispatch {
@@ -169,7 +250,17 @@ struct dispatch {
     size_t cap, used;
     uint64_t *always;   /* bitmap over rules: no key, always a candidate */
     size_t nwords;
-    size_t nindexed;
+    size_t nindexed;    /* rules with keys (of any kind) */
+    size_t nprefilter;  /* of those, rules with a literal (automaton) or cidr key */
+    struct acfield *ac; /* owned */
+    size_t nac;
+    struct cslot *cs;   /* owned */
+    size_t ncs;
+    size_t *rgate;      /* per rule: its gate, SIZE_MAX none (owned) */
+    /* match scratch (one thread, see top) */
+    uint64_t *epoch;    /* bumped per event (owned) */
+    struct ipent *ipc;  /* MM_F__COUNT entries (owned) */
+    uint64_t *cand2;    /* candidates recomputed after a capture (owned) */
 };
 
 struct mm_ruleset {
@@ -231,9 +322,58 @@ int mm_rules_logsource_map(const char *product, const char *service, const char 
 /* dispatch.c */
 enum mm_err mm_rules_dispatch_build(struct mm_ruleset *rs);
 void mm_rules_dispatch_free(struct dispatch *dp);
-/* Fill rs->cand with the candidate rules for ev. */
-void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_event *ev);
+/* Fill cand (disp.nwords words) with the candidate rules for ev; sets rs->gate_res. */
+void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_event *ev,
+                                  uint64_t *cand);
 int mm_rules_gate_pass(const struct mm_ruleset *rs, size_t gate, const struct mm_event *ev);
+/* Rules of a key that was hit: candidates if their gate passed. */
+static inline void mm_rules_dispatch_hit(const struct mm_ruleset *rs, uint64_t *cand,
+                                         const size_t *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t ri = rules[i];
+        size_t g = rs->disp.rgate[ri];
+        if (g != SIZE_MAX && rs->gate_res[g] != 1) {
+            continue;
+        }
+        cand[ri / 64] |= 1ULL << (ri % 64);
+    }
+}
+
+/* prefilter.c */
+/*
+ * The literals one of which every match of the PCRE2 pattern must contain,
+ * lowercased, into *lit (owned by the caller; *nlit 0 when none is known).
+ * Conservative: only plain literal runs, through groups that are required;
+ * alternations give one literal per branch; anything unusual gives none.
+ */
+enum mm_err mm_rules_re_literals(const char *pat, size_t n, char ***lit, size_t *nlit);
+/* Add a literal (folded here) required by rule; suffix: it must end the value. */
+enum mm_err mm_rules_ac_add(struct acfield *ac, const char *s, size_t n, int suffix, size_t rule);
+/* Turn the trie into the DFA. */
+enum mm_err mm_rules_ac_build(struct acfield *ac);
+void mm_rules_ac_free(struct acfield *ac);
+/* Scan v once; the rules of every literal found become candidates. */
+void mm_rules_ac_scan(const struct mm_ruleset *rs, const struct acfield *ac, struct mm_str v,
+                      uint64_t epoch, uint64_t *cand);
+
+/* ipcache.c */
+/* Like mm_addr_parse, with a fast path for dotted-quad IPv4. */
+enum mm_err mm_rules_addr_parse(struct mm_addr *out, const char *p, size_t n);
+/* The address in v, the value of field f: 1 and *out, or 0 when v is not one. */
+int mm_rules_addr_of(const struct mm_ruleset *rs, const struct fref *f, struct mm_str v,
+                     struct mm_addr *out);
+/* Cache an address that another parser found for field f's value v (state 1 / -1). */
+void mm_rules_addr_put(const struct mm_ruleset *rs, const struct fref *f, struct mm_str v,
+                       int state, const struct mm_addr *a);
+/* The cache entry of f's value v when known this epoch, else NULL. */
+const struct ipent *mm_rules_addr_peek(const struct mm_ruleset *rs, const struct fref *f,
+                                       struct mm_str v);
+enum mm_err mm_rules_cidr_add(struct cslot *cs, const struct mm_cidr *c, size_t rule);
+void mm_rules_cidr_free(struct cslot *cs);
+/* Rules whose prefix holds the address of cs's field become candidates. */
+void mm_rules_cidr_scan(const struct mm_ruleset *rs, const struct cslot *cs, struct mm_str v,
+                        uint64_t *cand);
 
 /* lists.c: point every |in_list at its list (warns about undefined ones) */
 struct rlist;

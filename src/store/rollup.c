@@ -63,13 +63,13 @@ struct ru_row {
 struct ru_slot {
     int64_t hour_ns;
     int used;
-    uint64_t lru;           /* r->tick when last touched */
-    struct ru_row *rows;    /* dense, grown by doubling up to RU_MAX_ROWS */
+    uint64_t lru;        /* r->tick when last touched */
+    struct ru_row *rows; /* dense, grown by doubling up to RU_MAX_ROWS */
     size_t n, cap;
     uint32_t *index;        /* RU_INDEX entries: row index + 1, 0 = empty */
     size_t ncounts, nlogin; /* rows per class, for the caps */
     size_t ntop[RU_K_NKINDS];
-    size_t dirty;           /* rows with a count since the last take */
+    size_t dirty; /* rows with a count since the last take */
 };
 
 struct mm_rollup {
@@ -404,8 +404,8 @@ void mm_rollup_event(struct mm_rollup *r, const struct mm_event *ev, const char 
 
     /* sign-ins: an authentication with an outcome, or a VPN tunnel that came up */
     struct mm_str ttype = ev->f[MM_F_TUNNEL_TYPE], tname = ev->f[MM_F_TUNNEL_NAME];
-    int is_auth = str_is(cat, "authentication") &&
-                  (str_is(outcome, "success") || str_is(outcome, "failure"));
+    int is_auth =
+        str_is(cat, "authentication") && (str_is(outcome, "success") || str_is(outcome, "failure"));
     int tunnel_up = ttype.p != NULL && str_is(type, "start") && !str_is(outcome, "failure");
     if (!is_auth && !tunnel_up) {
         return;
@@ -440,7 +440,9 @@ struct mm_rollup_batch *mm_rollup_take(struct mm_rollup *r)
         free(rows);
         return NULL; /* the counts stay; the next take tries again */
     }
-    memcpy(rows, r->spill, r->nspill * sizeof(*rows));
+    if (r->nspill > 0) {
+        memcpy(rows, r->spill, r->nspill * sizeof(*rows));
+    }
     b->n = r->nspill;
     r->nspill = 0;
     for (size_t i = 0; i < MM_ROLLUP_HOURS; i++) {

@@ -254,11 +254,15 @@
     "       sum(CASE WHEN type = 'allowed' THEN count ELSE 0 END)"                                 \
     "  FROM rollup_counts WHERE hour_ns >= ?1 AND hour_ns < ?2"                                    \
     " GROUP BY hour_ns, source ORDER BY hour_ns, source;"
-/* the 10 biggest of each kind: kind, value, country, events, hours seen */
+/*
+ * the 10 biggest of each kind: kind, value, country, events, hours seen, and
+ * the kind's distinct values (one sort serves both: the report's slowest read)
+ */
 #define SQL_REPORT_TOP                                                                             \
-    "SELECT kind, value, country, n, hours FROM ("                                                 \
+    "SELECT kind, value, country, n, hours, nkind FROM ("                                          \
     "  SELECT kind, value, max(country) AS country, sum(count) AS n, count(*) AS hours,"           \
-    "         row_number() OVER (PARTITION BY kind ORDER BY sum(count) DESC, value) AS r"          \
+    "         row_number() OVER (PARTITION BY kind ORDER BY sum(count) DESC, value) AS r,"         \
+    "         count(*) OVER (PARTITION BY kind) AS nkind"                                          \
     "    FROM rollup_top WHERE hour_ns >= ?1 AND hour_ns < ?2 GROUP BY kind, value)"               \
     " WHERE r <= 10 ORDER BY kind, n DESC, value;"
 /* attackers per country ('' = unknown): country, events, addresses */
@@ -270,12 +274,18 @@
 #define SQL_REPORT_TOP_TOTALS                                                                      \
     "SELECT kind, count(DISTINCT value), sum(count) FROM rollup_top"                               \
     " WHERE hour_ns >= ?1 AND hour_ns < ?2 GROUP BY kind;"
-/* sign-ins: kind, user, source_ip, country, outcome, count, first hour, last hour */
+/*
+ * sign-ins: kind, user, from (the address of a success; '' for failures, which
+ * are grouped per user), country, outcome, count, first hour, last hour,
+ * distinct addresses, one of the addresses
+ */
 #define SQL_REPORT_LOGINS                                                                          \
-    "SELECT kind, user, source_ip, country, outcome, sum(count), min(hour_ns), max(hour_ns)"       \
+    "SELECT kind, user, CASE WHEN outcome = 'success' THEN source_ip ELSE '' END AS ip,"           \
+    "       max(country), outcome, sum(count), min(hour_ns), max(hour_ns),"                        \
+    "       count(DISTINCT source_ip), max(source_ip)"                                             \
     "  FROM rollup_login WHERE hour_ns >= ?1 AND hour_ns < ?2"                                     \
-    " GROUP BY kind, user, source_ip, country, outcome"                                            \
-    " ORDER BY kind DESC, outcome = 'success', sum(count) DESC, user LIMIT 200;"
+    " GROUP BY kind, user, ip, outcome"                                                            \
+    " ORDER BY kind DESC, outcome = 'success', sum(count) DESC, user LIMIT 400;"
 /* incidents overlapping the period: rule, title, severity, count, first, last, group, what to do */
 #define SQL_REPORT_ALERTS                                                                          \
     "SELECT rule_id, title, severity, count, first_seen_ns, last_seen_ns, group_key,"              \

@@ -37,10 +37,10 @@
 #define WRITER_SOURCES_CAP 4096 /* source deltas waiting */
 #define WRITER_STATE_CAP 16     /* correlation state batches waiting (one a minute) */
 #define WRITER_ROLLUP_CAP 16    /* roll-up batches waiting (one a minute, more under import) */
-#define WRITER_PRUNE_FIRST_NS 60000000000LL  /* the first retention run, after start */
+#define WRITER_PRUNE_FIRST_NS 60000000000LL   /* the first retention run, after start */
 #define WRITER_PRUNE_EVERY_NS 3600000000000LL /* then hourly */
-#define WRITER_PRUNE_AGAIN_NS 60000000000LL  /* when a run left work behind */
-#define WRITER_PRUNE_BATCHES 40              /* small transactions per run */
+#define WRITER_PRUNE_AGAIN_NS 60000000000LL   /* when a run left work behind */
+#define WRITER_PRUNE_BATCHES 40               /* small transactions per run */
 #define WRITER_BATCH_DEFAULT 1000
 #define WRITER_BATCH_MS_DEFAULT 50
 #define WRITER_RETRY_MAX_NS 5000000000LL
@@ -100,7 +100,7 @@ struct mm_store_writer {
     int remote_added;                  /* this batch added rows for the notify sender */
     int64_t delivered_ns;              /* monotonic time of the last delivery round */
     int64_t keep_alerts_ns;            /* retention: 0 = keep forever */
-    int64_t keep_rollups_ns;
+    int64_t keep_rollups_ns;           /* likewise, roll-ups */
     int64_t prune_at_ns;               /* monotonic time of the next retention run */
 };
 

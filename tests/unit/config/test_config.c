@@ -652,6 +652,30 @@ static void test_limits(void **state)
     mm_config_free(c);
 }
 
+/* `retention:` ages, their defaults, 0 = forever, and the errors */
+static void test_retention(void **state)
+{
+    (void)state;
+    struct mm_config *c = expect_ok("timezone: UTC\n");
+    assert_true(c->retention_alerts_ns == 365LL * 86400 * 1000000000);
+    assert_true(c->retention_rollups_ns == 400LL * 86400 * 1000000000);
+    mm_config_free(c);
+    c = expect_ok("retention: {alerts: 52w, rollups: 0}\n");
+    assert_true(c->retention_alerts_ns == 364LL * 86400 * 1000000000);
+    assert_true(c->retention_rollups_ns == 0);
+    mm_config_free(c);
+    c = expect_ok("retention:\n  alerts: 72h\n");
+    assert_true(c->retention_alerts_ns == 3LL * 86400 * 1000000000);
+    mm_config_free(c);
+    expect_one_error("retention: {alerts: 3x}\n",
+                     "t.yaml:1:21: retention.alerts: '3x' is not an age (e.g. 90d, 52w, 8760h; 0 "
+                     "keeps forever)");
+    expect_one_error("retention: {rollups: 36601d}\n",
+                     "t.yaml:1:22: retention.rollups: '36601d' is not an age (e.g. 90d, 52w, "
+                     "8760h; 0 keeps forever)");
+    expect_one_error("retention: {evidence: 30d}\n", "t.yaml:1:13: unknown key 'evidence'");
+}
+
 static void test_limits_errors(void **state)
 {
     (void)state;
@@ -721,7 +745,7 @@ static void test_docs_name_every_key(void **state)
     fclose(f);
     doc[n] = '\0';
     const struct cfg_table *tables[] = {&mm_config_top, &mm_config_limits, &mm_config_source,
-                                        &mm_config_channel};
+                                        &mm_config_channel, &mm_config_retention};
     for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
         for (size_t i = 0; i < tables[t]->nkeys; i++) {
             const struct cfg_key *k = &tables[t]->keys[i];
@@ -751,6 +775,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_retention),
         cmocka_unit_test(test_empty_file),
         cmocka_unit_test(test_null_values_are_defaults),
         cmocka_unit_test(test_full_file),

@@ -23,7 +23,23 @@ static const char *const msgs[] = {
     "pam_unix(sudo:auth): authentication failure",
 };
 static const char *const ips[] = {"203.0.113.9", "192.168.1.10", "10.1.2.3", "2001:db8::5",
-                                  "198.51.100.7"};
+                                  "198.51.100.7", "[2001:db8::9]", "fe80::1%eth0", "10.1.2",
+                                  "::ffff:203.0.113.77", "010.1.2.3", "not-an-ip", ""};
+static const char *const domains[] = {"www.Example.com", "evil.bad-3.example.test", "cdn.example",
+                                      "BAD-3.EXAMPLE.TEST", "example.test.evil", "a.b", ""};
+static const char *const sigs[] = {"ET TROJAN Bench.Sig.7 beacon", "bench.sig.77",
+                                   "Backdoor.Win32/Agent", "SQL Injection attempt", "xss"};
+/* messages with shapes the regexes and literals below look for */
+static const char *const texts[] = {
+    "srcip=192.168.5.20 dstport=63001 action=deny",
+    "srcip=192.168.15.2 proto=6 dstport=6300 ",
+    "GET /index.php?id=1 UNION SELECT password FROM users",
+    "user admin logged in via https",
+    "Admin LOGIN failed: bad password",
+    "abcabcab-cab ab.c",
+    "failed to update signature database",
+    "License expired on 2026-01-01",
+};
 
 static uint32_t rnd_state = 12345;
 static uint32_t rnd(uint32_t n)
@@ -39,9 +55,97 @@ static const char *const logsources[] = {
 };
 
 /* One random rule body (detection only). */
+static const char *const regexes[] = {
+    "srcip=192\\.168\\.5\\.[0-9]+ .*dstport=63[0-9]{3} ",
+    "(?i)union\\s+select",
+    "^(?:user|Admin) (?<user_name>\\S+) (logged|LOGIN)",
+    "fail(ed)? to update",
+    "(abc|cab)+-",
+    "ab(?:c|x)?ab",
+    "license (expired|revoked)|signature",
+    "x?y*z{0,2}",
+    "bench\\.sig\\.7\\b",
+    "[a-c]{3}ab",
+    "a\\.b$",
+    "password(?= FROM)",
+    "(?=.*admin)(?=.*https)",
+    "\\x41dmin",
+    "(?i:BAD-)3",
+    "(administrator)?user",
+    "(?:logged in via )?https|SELECT (password)*",
+    "Admin LOGIN (failed)*",
+};
+static const char *const lits[] = {"password", "Admin", "ab", "bad-3.example.test", "example",
+                                   "Bench.Sig.7", "cab", "a", "update", "SELECT"};
+
+/* One random rule body (detection only). */
 static void gen_detection(char *out, size_t cap)
 {
-    switch (rnd(12)) {
+    const char *mods[] = {"contains", "endswith", "startswith", "contains|cased", "endswith|cased",
+                          "contains|all", "re"};
+    const char *flds[] = {"message", "url.domain", "threat.signature", "user.name"};
+    switch (rnd(24)) {
+    case 12:
+        snprintf(out, cap, "  s: {%s|%s: '%s'}\n  condition: s\n", PICK(flds), PICK(mods),
+                 PICK(lits));
+        break;
+    case 13:
+        snprintf(out, cap, "  s: {message|re: '%s'}\n  condition: s\n", PICK(regexes));
+        break;
+    case 14:
+        snprintf(out, cap, "  k: ['%s', '%s']\n  condition: k\n", PICK(lits), PICK(lits));
+        break;
+    case 15:
+        snprintf(out, cap,
+                 "  sel_a: {message|re: '%s'}\n  sel_b: {url.domain|endswith: '%s'}\n"
+                 "  condition: 1 of sel_*\n",
+                 PICK(regexes), PICK(lits));
+        break;
+    case 16:
+        snprintf(out, cap,
+                 "  a: {message|contains: '%s'}\n  b: {threat.signature|contains|cased: '%s'}\n"
+                 "  condition: a and not b\n",
+                 PICK(lits), PICK(lits));
+        break;
+    case 17:
+        snprintf(out, cap,
+                 "  a: {message|contains: '%s'}\n  b: {url.domain|endswith: '%s'}\n"
+                 "  condition: not (a or b)\n",
+                 PICK(lits), PICK(lits));
+        break;
+    case 18:
+        snprintf(out, cap, "  s: {%s|cidr: ['%s', '%s']}\n  condition: s\n",
+                 rnd(2) ? "source.ip" : "destination.ip",
+                 PICK(((const char *const[]){"203.0.113.0/24", "10.0.0.0/8", "2001:db8::/32",
+                                             "192.168.1.10/32", "0.0.0.0/0", "::/0",
+                                             "198.51.100.0/25", "fe80::/10"})),
+                 PICK(((const char *const[]){"203.0.113.64/26", "10.1.0.0/16", "2001:db8::/48",
+                                             "198.51.100.7"})));
+        break;
+    case 19:
+        snprintf(out, cap,
+                 "  s: {source.ip|cidr: 203.0.113.0/24}\n  f: {destination.ip|cidr: 10.0.0.0/8}\n"
+                 "  condition: s and not f\n");
+        break;
+    case 20:
+        snprintf(out, cap, "  s: {%s: '*%s*%s'}\n  condition: s\n", PICK(flds), PICK(lits),
+                 PICK(lits));
+        break;
+    case 21:
+        snprintf(out, cap,
+                 "  s:\n    - {message|contains|all: ['%s', '%s']}\n"
+                 "    - {url.domain|re: '%s'}\n  condition: s\n",
+                 PICK(lits), PICK(lits), PICK(regexes));
+        break;
+    case 22:
+        snprintf(out, cap,
+                 "  a: {message|re: '%s'}\n  b: {source.ip|cidr: 10.0.0.0/8}\n"
+                 "  condition: all of them\n",
+                 PICK(regexes));
+        break;
+    case 23:
+        snprintf(out, cap, "  k:\n    '|re': '%s'\n  condition: k\n", PICK(regexes));
+        break;
     case 0:
         snprintf(out, cap, "  s: {event.action: %s}\n  condition: s\n", PICK(actions));
         break;
@@ -102,8 +206,12 @@ static void gen_detection(char *out, size_t cap)
 
 static void gen_event(struct mm_event *ev)
 {
-    const char *msg = PICK(msgs);
+    const char *msg = rnd(2) ? PICK(msgs) : PICK(texts);
     t_event(ev, msg, 0);
+    if (rnd(6) == 0) {
+        ev->f[MM_F_MESSAGE].p = NULL; /* keywords then search the raw line */
+        ev->f[MM_F_MESSAGE].n = 0;
+    }
     ev->parser = PICK(parsers);
     if (rnd(4)) {
         t_set(ev, "event.action", PICK(actions));
@@ -129,6 +237,44 @@ static void gen_event(struct mm_event *ev)
     if (rnd(5) == 0) {
         t_set(ev, "observer.vendor", "Fortinet");
     }
+    if (rnd(2)) {
+        t_set(ev, "destination.ip", PICK(ips));
+    }
+    if (rnd(2)) {
+        t_set(ev, "url.domain", PICK(domains));
+    }
+    if (rnd(2)) {
+        t_set(ev, "threat.signature", PICK(sigs));
+    }
+}
+
+/* On a mismatch: the event and the rules only one side found. */
+static void print_diff(const struct mm_event *ev, const struct mm_rule *const *a, size_t na,
+                       const struct mm_rule *const *b, size_t nb)
+{
+    fprintf(stderr, "event: raw='%.*s' parser=%s\n", (int)ev->rawlen, ev->raw, ev->parser);
+    for (int f = 0; f < MM_F__COUNT; f++) {
+        if (ev->f[f].p != NULL) {
+            fprintf(stderr, "  %s='%.*s'\n", mm_fields[f].name, (int)ev->f[f].n, ev->f[f].p);
+        }
+    }
+    for (uint32_t i = 0; i < ev->nx; i++) {
+        fprintf(stderr, "  x%u='%.*s'\n", i, (int)ev->x[i].val.n, ev->x[i].val.p);
+    }
+    for (int side = 0; side < 2; side++) {
+        const struct mm_rule *const *p = side ? b : a, *const *q = side ? a : b;
+        size_t np = side ? nb : na, nq = side ? na : nb;
+        for (size_t i = 0; i < np; i++) {
+            size_t j = 0;
+            while (j < nq && q[j] != p[i]) {
+                j++;
+            }
+            if (j == nq) {
+                fprintf(stderr, "only %s: %s line %d\n", side ? "full scan" : "dispatch",
+                        mm_rule_id(p[i]), mm_rule_line(p[i]));
+            }
+        }
+    }
 }
 
 static void test_index_equals_full_scan(void **state)
@@ -148,15 +294,21 @@ static void test_index_equals_full_scan(void **state)
     struct mm_ruleset *rs = t_load_ok(y.p);
     mm_buf_free(&y);
     assert_int_equal(mm_ruleset_count(rs), NRULES);
-    /* the index must be in use, or this test proves nothing */
-    assert_true(rs->disp.nindexed > NRULES / 3);
-    static struct mm_event ev;
+    /* the index and the prefilter must be in use, or this test proves nothing */
+    assert_true(rs->disp.nindexed > NRULES / 2);
+    assert_true(rs->disp.nprefilter > NRULES / 5);
+    assert_true(rs->disp.nac >= 4 && rs->disp.ncs >= 2);
+    static struct mm_event ev, ev2;
     const struct mm_rule *a[NRULES], *b[NRULES];
     size_t total = 0;
     for (int e = 0; e < NEVENTS; e++) {
         gen_event(&ev);
+        ev2 = ev; /* captures change the event: each path gets it as it came */
         size_t na = mm_ruleset_match(rs, &ev, a, NRULES);
-        size_t nb = mm_rules_match_all(rs, &ev, b, NRULES);
+        size_t nb = mm_rules_match_all(rs, &ev2, b, NRULES);
+        if (na != nb) {
+            print_diff(&ev2, a, na, b, nb);
+        }
         assert_int_equal(na, nb);
         for (size_t i = 0; i < na; i++) {
             assert_ptr_equal(a[i], b[i]);
@@ -174,13 +326,14 @@ static void test_keys_chosen(void **state)
         /* and: keyed on the selective field, not the outcome */
         T_HEAD("k1") "detection:\n  s: {event.outcome: failure, fortinet.logid: '0100032002'}\n"
                      "  condition: s\n---\n"
-        /* or with a keyword side: not indexable */
+        /* or with a keyword side: a value key or the keyword literal */
         T_HEAD("k2") "detection:\n  a: {user.name: x}\n  b: ['kw']\n  condition: a or b\n---\n"
         /* not: not indexable */
         T_HEAD("k3") "detection:\n  a: {user.name: x}\n  condition: not a\n---\n"
-        /* contains: not indexable */
+        /* contains: the literal, through the automaton of user.name */
         T_HEAD("k4") "detection:\n  a: {user.name|contains: x}\n  condition: a\n");
-    assert_int_equal(rs->disp.nindexed, 1);
+    assert_int_equal(rs->disp.nindexed, 3);
+    assert_int_equal(rs->disp.nprefilter, 2);
     static struct mm_event ev;
     t_event(&ev, "kw", 0);
     t_set(&ev, "event.outcome", "failure");
