@@ -29,8 +29,9 @@ def line(t, msg, host="gw01"):
 def main():
     d = Daemon(rules=RULES)
     try:
-        # last week, on whole seconds (RFC 3164 has no fraction)
-        t0 = calendar.timegm(time.gmtime(time.time() - 7 * 86400))
+        # noon (UTC) a week ago, on whole seconds (RFC 3164 has no fraction): far from the
+        # day's end, so the day's digest sees every incident as over whatever the hour now
+        t0 = (calendar.timegm(time.gmtime(time.time() - 7 * 86400)) // 86400) * 86400 + 12 * 3600
         lines = [line(t0 + 10 * i, failed("203.0.113.9")) for i in range(5)]
         lines.append("a line with no time of its own")
         lines.append(line(t0 + 100, accepted("198.51.100.7")))
