@@ -213,18 +213,11 @@ int mm_cmd_alerts(int argc, char **argv)
         case 'u':
             until = optarg;
             break;
-        case 'm': {
-            int s = mm_severity_parse(optarg);
-            if (s < 0) {
-                fprintf(stderr,
-                        "mimamori: unknown severity '%s' "
-                        "(informational, low, medium, high, critical)\n",
-                        optarg);
+        case 'm':
+            if (mm_cli_parse_severity(optarg, &q.min_severity) != 0) {
                 return 2;
             }
-            q.min_severity = s;
             break;
-        }
         case 'F':
             if (strcmp(optarg, "jsonl") == 0 || strcmp(optarg, "json") == 0) {
                 l.jsonl = 1;
@@ -262,43 +255,31 @@ int mm_cmd_alerts(int argc, char **argv)
         fprintf(stderr, "mimamori: --follow and --until do not go together\n");
         return 2;
     }
-    struct mm_config *cfg = mm_cli_load_config(cfgpath);
+    struct mm_config *cfg = mm_cli_load_config_db(cfgpath);
     if (cfg == NULL) {
-        return 1;
-    }
-    if (mm_cli_become_db_owner(cfg) != 0) {
-        mm_config_free(cfg);
         return 1;
     }
     int status = 1;
     struct mm_tz *tz = NULL;
     struct mm_store *st = NULL;
-    if (mm_tz_load(&tz, cfg->timezone) != MM_OK) {
-        fprintf(stderr, "mimamori: unknown time zone '%s'\n", cfg->timezone);
+    if (mm_cli_load_tz(&tz, cfg) != 0) {
         goto done;
     }
     l.tz = tz;
     l.tty = !l.jsonl && isatty(STDOUT_FILENO);
     l.color = !l.jsonl && mm_fmt_use_color(STDOUT_FILENO);
     int64_t now = mm_cli_now_ns();
-    if (since != NULL && mm_cli_parse_time(since, cfg->timezone, now, &q.since_ns) != 0) {
-        fprintf(stderr, "mimamori: bad --since '%s' (e.g. 30m, 24h, 7d, 2026-11-02)\n", since);
+    if (mm_cli_parse_time_opt("since", since, MM_CLI_SINCE_EG, cfg->timezone, now, &q.since_ns) !=
+            0 ||
+        mm_cli_parse_time_opt("until", until, MM_CLI_UNTIL_EG, cfg->timezone, now, &q.until_ns) !=
+            0) {
         goto done;
     }
-    if (until != NULL && mm_cli_parse_time(until, cfg->timezone, now, &q.until_ns) != 0) {
-        fprintf(stderr, "mimamori: bad --until '%s' (e.g. 1h, 2026-11-09)\n", until);
-        goto done;
-    }
-    enum mm_err rc = mm_store_open(&st, cfg->database, 1);
-    if (rc != MM_OK) {
-        fprintf(stderr,
-                "mimamori: %s: cannot open the database (%s); has `mimamori run` "
-                "started with this config?\n",
-                cfg->database, mm_strerror(rc));
+    if (mm_cli_open_store_ro(&st, cfg) != 0) {
         goto done;
     }
     int64_t last = 0;
-    rc = mm_store_query_alerts(st, &q, collect, &col, &last);
+    enum mm_err rc = mm_store_query_alerts(st, &q, collect, &col, &last);
     if (rc != MM_OK || col.failed) {
         fprintf(stderr, "mimamori: query failed: %s\n", mm_strerror(rc != MM_OK ? rc : MM_ENOMEM));
         goto done;

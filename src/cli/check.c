@@ -90,13 +90,7 @@ int mm_cmd_check(int argc, char **argv)
         goto report;
     }
     struct mm_source_pin pins[64];
-    size_t npins = 0;
-    for (size_t i = 0; i < cfg->nsources && npins < 64; i++) {
-        pins[npins].match = cfg->sources[i].match;
-        pins[npins].parser = cfg->sources[i].parser;
-        pins[npins].name = cfg->sources[i].name;
-        npins++;
-    }
+    size_t npins = mm_cli_source_pins(cfg, pins, 64);
     if (mm_parse_ctx_new(&pctx, tz, pins, npins) != MM_OK) {
         mm_diag_error(&d, cfg->path, 0, 0, "out of memory");
         goto report;

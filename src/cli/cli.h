@@ -45,6 +45,48 @@ struct mm_config *mm_cli_load_config(const char *path);
 int mm_cli_parse_time(const char *s, const char *tzname, int64_t now_ns, int64_t *ns);
 int64_t mm_cli_now_ns(void);
 void mm_cli_usage(void);
+/*
+ * The options every verb shares: -c/--config FILE, -h/--help and, when
+ * verbose is not NULL, -v/--verbose.  Returns -1 when the verb goes on
+ * (optind at the first operand), else its exit status: 0 after --help, 2
+ * after a bad option (usage printed either way).
+ */
+int mm_cli_getopt_common(int argc, char **argv, void (*usage)(void), const char **cfgpath,
+                         int *verbose);
+/* "--min-severity LEVEL": 0 and *sev, or -1 with a message. */
+int mm_cli_parse_severity(const char *s, int *sev);
+/*
+ * --since/--until TIME: s NULL leaves *ns alone.  -1 with
+ * "mimamori: bad --OPT 'S' (e.g. EXAMPLES)" when TIME is not one.
+ */
+int mm_cli_parse_time_opt(const char *opt, const char *s, const char *examples, const char *tzname,
+                          int64_t now_ns, int64_t *ns);
+#define MM_CLI_SINCE_EG "30m, 24h, 7d, 2026-11-02" /* examples of alerts and digest */
+#define MM_CLI_UNTIL_EG "1h, 2026-11-09"
+/* A verb that reads the database: load the config, then become the database's
+ * owner (dbowner.c).  NULL (printed) on failure. */
+struct mm_config *mm_cli_load_config_db(const char *path);
+struct mm_tz;
+/* The configured time zone; -1 with "unknown time zone" printed. */
+int mm_cli_load_tz(struct mm_tz **tz, const struct mm_config *cfg);
+struct mm_store;
+/* The database, read-only; -1 with a hint to start `mimamori run` printed. */
+int mm_cli_open_store_ro(struct mm_store **st, const struct mm_config *cfg);
+struct mm_ruleset;
+/* Load the rule files in paths and print every diagnostic; NULL on failure. */
+struct mm_ruleset *mm_cli_load_rules(const struct mm_config *cfg, const char *const *paths,
+                                     size_t npaths);
+struct mm_source_pin;
+/* The configured sources as parser pins (at most cap); returns how many. */
+size_t mm_cli_source_pins(const struct mm_config *cfg, struct mm_source_pin *pins, size_t cap);
+
+/* htmlesc.c */
+/*
+ * Text from logs made safe inside HTML elements and attribute values:
+ * < > & " ' as entities, control characters as U+FFFD, tab kept and newline
+ * kept when keep_newline is set.
+ */
+void mm_cli_html_escape(FILE *f, const char *s, int keep_newline);
 
 /* dbowner.c */
 /*

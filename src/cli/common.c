@@ -1,12 +1,65 @@
-/* common.c - helpers the verbs share: loading the config, reading times. */
+/*
+ * common.c - helpers the verbs share: the common options, loading the
+ * config, the time zone, the rules and the database with the same messages,
+ * reading times.
+ */
 #include "cli/cli.h"
 
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "mimamori/alert.h"
+#include "mimamori/parse.h"
+#include "mimamori/rules.h"
+#include "mimamori/store.h"
 #include "mimamori/tz.h"
+
+int mm_cli_getopt_common(int argc, char **argv, void (*usage)(void), const char **cfgpath,
+                         int *verbose)
+{
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"verbose", no_argument, NULL, 'v'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
+    static const struct option opts_nov[] = {{"config", required_argument, NULL, 'c'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, verbose != NULL ? "c:vh" : "c:h",
+                            verbose != NULL ? opts : opts_nov, NULL)) != -1) {
+        switch (c) {
+        case 'c':
+            *cfgpath = optarg;
+            break;
+        case 'v':
+            *verbose = 1;
+            break;
+        case 'h':
+            usage();
+            return 0;
+        default:
+            usage();
+            return 2;
+        }
+    }
+    return -1;
+}
+
+int mm_cli_parse_severity(const char *s, int *sev)
+{
+    int v = mm_severity_parse(s);
+    if (v < 0) {
+        fprintf(stderr,
+                "mimamori: unknown severity '%s' (informational, low, medium, high, critical)\n",
+                s);
+        return -1;
+    }
+    *sev = v;
+    return 0;
+}
 
 struct mm_config *mm_cli_load_config(const char *path)
 {
@@ -21,6 +74,66 @@ struct mm_config *mm_cli_load_config(const char *path)
         return NULL;
     }
     return cfg;
+}
+
+struct mm_config *mm_cli_load_config_db(const char *path)
+{
+    struct mm_config *cfg = mm_cli_load_config(path);
+    if (cfg != NULL && mm_cli_become_db_owner(cfg) != 0) {
+        mm_config_free(cfg);
+        return NULL;
+    }
+    return cfg;
+}
+
+int mm_cli_load_tz(struct mm_tz **tz, const struct mm_config *cfg)
+{
+    if (mm_tz_load(tz, cfg->timezone) != MM_OK) {
+        fprintf(stderr, "mimamori: unknown time zone '%s'\n", cfg->timezone);
+        return -1;
+    }
+    return 0;
+}
+
+int mm_cli_open_store_ro(struct mm_store **st, const struct mm_config *cfg)
+{
+    enum mm_err rc = mm_store_open(st, cfg->database, 1);
+    if (rc != MM_OK) {
+        fprintf(stderr,
+                "mimamori: %s: cannot open the database (%s); has `mimamori run` "
+                "started with this config?\n",
+                cfg->database, mm_strerror(rc));
+        return -1;
+    }
+    return 0;
+}
+
+struct mm_ruleset *mm_cli_load_rules(const struct mm_config *cfg, const char *const *paths,
+                                     size_t npaths)
+{
+    struct mm_diag d;
+    struct mm_ruleset *rs = NULL;
+    mm_diag_init(&d);
+    enum mm_err rc = mm_ruleset_load_cfg(&rs, cfg, paths, npaths, &d);
+    mm_diag_print(&d, stderr);
+    mm_diag_free(&d);
+    if (rc != MM_OK) {
+        mm_ruleset_unref(rs);
+        return NULL;
+    }
+    return rs;
+}
+
+size_t mm_cli_source_pins(const struct mm_config *cfg, struct mm_source_pin *pins, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->nsources && n < cap; i++) {
+        pins[n].match = cfg->sources[i].match;
+        pins[n].parser = cfg->sources[i].parser;
+        pins[n].name = cfg->sources[i].name;
+        n++;
+    }
+    return n;
 }
 
 int64_t mm_cli_now_ns(void)
@@ -128,5 +241,15 @@ int mm_cli_parse_time(const char *s, const char *tzname, int64_t now_ns, int64_t
     }
     *ns = mm_tz_to_utc(tz, &c);
     mm_tz_free(tz);
+    return 0;
+}
+
+int mm_cli_parse_time_opt(const char *opt, const char *s, const char *examples, const char *tzname,
+                          int64_t now_ns, int64_t *ns)
+{
+    if (s != NULL && mm_cli_parse_time(s, tzname, now_ns, ns) != 0) {
+        fprintf(stderr, "mimamori: bad --%s '%s' (e.g. %s)\n", opt, s, examples);
+        return -1;
+    }
     return 0;
 }

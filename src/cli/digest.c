@@ -178,35 +178,6 @@ static struct mm_ruleset *quiet_rules(const struct mm_config *cfg)
     return rs;
 }
 
-static void html_text(FILE *f, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\t') {
-                fprintf(f, "&#xfffd;");
-            } else {
-                fputc(*s, f);
-            }
-        }
-    }
-}
-
 static void print_text(const struct digest *d, const struct mm_tz *tz, int64_t since, int64_t until,
                        int64_t now, int color)
 {
@@ -330,11 +301,11 @@ static void print_html(const struct digest *d, const struct mm_tz *tz, int64_t s
            ".sev{border-radius:3px;padding:0 .4em}.on{font-weight:600}"
            "</style></head><body>\n<h1>mimamori digest</h1>\n<p>",
            a, b);
-    html_text(stdout, a);
+    mm_cli_html_escape(stdout, a, 0);
     printf(" \xe2\x80\x93 ");
-    html_text(stdout, b);
+    mm_cli_html_escape(stdout, b, 0);
     printf(" (");
-    html_text(stdout, mm_tz_name(tz));
+    mm_cli_html_escape(stdout, mm_tz_name(tz), 0);
     printf(")</p>\n");
     if (d->n == 0) {
         printf("<p>No alerts in this period.</p>\n</body></html>\n");
@@ -352,12 +323,12 @@ static void print_html(const struct digest *d, const struct mm_tz *tz, int64_t s
                mm_severity_name((enum mm_severity)sv));
         printf("<td%s>%s</td><td class=\"n\">%llu</td><td>", x->ongoing ? " class=\"on\"" : "",
                x->ongoing ? "ongoing" : "over", (unsigned long long)x->count);
-        html_text(stdout, x->title);
+        mm_cli_html_escape(stdout, x->title, 0);
         if (x->alerts > 1) {
             printf(" <small>(%zu alerts)</small>", x->alerts);
         }
         printf("</td><td>");
-        html_text(stdout, x->group_key[0] ? x->group_key : "-");
+        mm_cli_html_escape(stdout, x->group_key[0] ? x->group_key : "-", 0);
         printf("</td><td>%s</td><td>%s</td></tr>\n", first, last);
     }
     printf("</table>\n</body></html>\n");
@@ -398,18 +369,11 @@ int mm_cmd_digest(int argc, char **argv)
         case 'u':
             until = optarg;
             break;
-        case 'm': {
-            int s = mm_severity_parse(optarg);
-            if (s < 0) {
-                fprintf(stderr,
-                        "mimamori: unknown severity '%s' "
-                        "(informational, low, medium, high, critical)\n",
-                        optarg);
+        case 'm':
+            if (mm_cli_parse_severity(optarg, &q.min_severity) != 0) {
                 return 2;
             }
-            q.min_severity = s;
             break;
-        }
         case 'F':
             if (strcmp(optarg, "text") == 0) {
                 fmt = FMT_TEXT;
@@ -434,12 +398,8 @@ int mm_cmd_digest(int argc, char **argv)
         usage();
         return 2;
     }
-    struct mm_config *cfg = mm_cli_load_config(cfgpath);
+    struct mm_config *cfg = mm_cli_load_config_db(cfgpath);
     if (cfg == NULL) {
-        return 1;
-    }
-    if (mm_cli_become_db_owner(cfg) != 0) {
-        mm_config_free(cfg);
         return 1;
     }
     int status = 1;
@@ -447,31 +407,23 @@ int mm_cmd_digest(int argc, char **argv)
     struct mm_store *st = NULL;
     struct mm_ruleset *rs = NULL;
     int64_t now = mm_cli_now_ns();
-    if (mm_tz_load(&tz, cfg->timezone) != MM_OK) {
-        fprintf(stderr, "mimamori: unknown time zone '%s'\n", cfg->timezone);
+    if (mm_cli_load_tz(&tz, cfg) != 0) {
         goto done;
     }
-    if (mm_cli_parse_time(since, cfg->timezone, now, &q.since_ns) != 0) {
-        fprintf(stderr, "mimamori: bad --since '%s' (e.g. 30m, 24h, 7d, 2026-11-02)\n", since);
-        goto done;
-    }
-    if (until != NULL && mm_cli_parse_time(until, cfg->timezone, now, &q.until_ns) != 0) {
-        fprintf(stderr, "mimamori: bad --until '%s' (e.g. 1h, 2026-11-09)\n", until);
+    if (mm_cli_parse_time_opt("since", since, MM_CLI_SINCE_EG, cfg->timezone, now, &q.since_ns) !=
+            0 ||
+        mm_cli_parse_time_opt("until", until, MM_CLI_UNTIL_EG, cfg->timezone, now, &q.until_ns) !=
+            0) {
         goto done;
     }
     if (q.until_ns != 0 && q.until_ns <= q.since_ns) {
         fprintf(stderr, "mimamori: --until is not after --since\n");
         goto done;
     }
-    enum mm_err rc = mm_store_open(&st, cfg->database, 1);
-    if (rc != MM_OK) {
-        fprintf(stderr,
-                "mimamori: %s: cannot open the database (%s); has `mimamori run` "
-                "started with this config?\n",
-                cfg->database, mm_strerror(rc));
+    if (mm_cli_open_store_ro(&st, cfg) != 0) {
         goto done;
     }
-    rc = mm_store_query_alerts(st, &q, add_alert, &d, NULL);
+    enum mm_err rc = mm_store_query_alerts(st, &q, add_alert, &d, NULL);
     if (rc != MM_OK || d.failed) {
         fprintf(stderr, "mimamori: query failed: %s\n", mm_strerror(rc != MM_OK ? rc : MM_ENOMEM));
         goto done;

@@ -32,7 +32,6 @@
 #include <unistd.h>
 
 #include "daemon/pipeline.h"
-#include "mimamori/diag.h"
 #include "mimamori/ingest.h"
 #include "mimamori/log.h"
 #include "mimamori/rules.h"
@@ -77,22 +76,6 @@ static int daemon_running(const struct mm_config *cfg, long long *pid)
     int alive = *pid > 0 && *pid <= 0x7fffffff && (kill((pid_t)*pid, 0) == 0 || errno == EPERM);
     mm_store_close(st);
     return fresh || (started > stopped && alive);
-}
-
-static struct mm_ruleset *load_rules(const struct mm_config *cfg)
-{
-    struct mm_diag d;
-    struct mm_ruleset *rs = NULL;
-    mm_diag_init(&d);
-    enum mm_err rc =
-        mm_ruleset_load_cfg(&rs, cfg, (const char *const *)cfg->rules, cfg->nrules, &d);
-    mm_diag_print(&d, stderr);
-    mm_diag_free(&d);
-    if (rc != MM_OK) {
-        mm_ruleset_unref(rs);
-        return NULL;
-    }
-    return rs;
 }
 
 /* Push every line of f into q; returns lines pushed, or -1 when the queue refused. */
@@ -145,40 +128,19 @@ static void usage(void)
 
 int mm_cmd_import(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"verbose", no_argument, NULL, 'v'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *cfgpath = NULL;
     int verbose = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            cfgpath = optarg;
-            break;
-        case 'v':
-            verbose = 1;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        default:
-            usage();
-            return 2;
-        }
+    int orc = mm_cli_getopt_common(argc, argv, usage, &cfgpath, &verbose);
+    if (orc >= 0) {
+        return orc;
     }
     if (optind >= argc) {
         usage();
         return 2;
     }
     mm_log_init(verbose ? MM_LOG_DEBUG : MM_LOG_INFO, 0);
-    struct mm_config *cfg = mm_cli_load_config(cfgpath);
+    struct mm_config *cfg = mm_cli_load_config_db(cfgpath);
     if (cfg == NULL) {
-        return 1;
-    }
-    if (mm_cli_become_db_owner(cfg) != 0) {
-        mm_config_free(cfg);
         return 1;
     }
     int status = 1;
@@ -200,11 +162,10 @@ int mm_cmd_import(int argc, char **argv)
                 pid, cfg->database);
         goto done;
     }
-    if (mm_tz_load(&tz, cfg->timezone) != MM_OK) {
-        fprintf(stderr, "mimamori: unknown time zone '%s'\n", cfg->timezone);
+    if (mm_cli_load_tz(&tz, cfg) != 0) {
         goto done;
     }
-    pipe.rules = load_rules(cfg);
+    pipe.rules = mm_cli_load_rules(cfg, (const char *const *)cfg->rules, cfg->nrules);
     if (pipe.rules == NULL) {
         fprintf(stderr, "mimamori: the rules did not load; nothing imported\n");
         goto done;

@@ -124,27 +124,11 @@ static void usage(void)
 
 int mm_cmd_notify(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"verbose", no_argument, NULL, 'v'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *config = NULL;
-    int c, verbose = 0;
-    while ((c = getopt_long(argc, argv, "c:vh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            config = optarg;
-            break;
-        case 'v':
-            verbose = 1;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        default:
-            usage();
-            return 2;
-        }
+    int verbose = 0;
+    int rc = mm_cli_getopt_common(argc, argv, usage, &config, &verbose);
+    if (rc >= 0) {
+        return rc;
     }
     mm_log_init(verbose ? MM_LOG_DEBUG : MM_LOG_INFO, 0);
     int nargs = argc - optind;

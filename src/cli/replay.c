@@ -310,29 +310,18 @@ int mm_cmd_replay(int argc, char **argv)
         }
     }
     r.max_message = cfg->max_message ? cfg->max_message : 8192;
-    if (mm_tz_load(&tz, cfg->timezone) != MM_OK) {
-        fprintf(stderr, "mimamori: unknown time zone '%s'\n", cfg->timezone);
+    if (mm_cli_load_tz(&tz, cfg) != 0) {
         goto done;
     }
     struct mm_source_pin pins[64];
-    size_t npins = 0;
-    for (size_t i = 0; i < cfg->nsources && npins < 64; i++) {
-        pins[npins].match = cfg->sources[i].match;
-        pins[npins].parser = cfg->sources[i].parser;
-        pins[npins].name = cfg->sources[i].name;
-        npins++;
-    }
+    size_t npins = mm_cli_source_pins(cfg, pins, 64);
     if (mm_parse_ctx_new(&r.pctx, tz, pins, npins) != MM_OK) {
         fprintf(stderr, "mimamori: out of memory\n");
         goto done;
     }
     if (nrulepaths > 0) {
-        struct mm_diag d;
-        mm_diag_init(&d);
-        enum mm_err rc = mm_ruleset_load_cfg(&r.rules, cfg, rulepaths, nrulepaths, &d);
-        mm_diag_print(&d, stderr);
-        mm_diag_free(&d);
-        if (rc != MM_OK) {
+        r.rules = mm_cli_load_rules(cfg, rulepaths, nrulepaths);
+        if (r.rules == NULL) {
             fprintf(stderr, "mimamori: rules not loaded\n");
             goto done;
         }

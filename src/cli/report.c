@@ -773,12 +773,8 @@ int mm_cmd_report(int argc, char **argv)
         fprintf(stderr, "mimamori: --week and --since/--until exclude each other\n");
         return 2;
     }
-    struct mm_config *cfg = mm_cli_load_config(cfgpath);
+    struct mm_config *cfg = mm_cli_load_config_db(cfgpath);
     if (cfg == NULL) {
-        return 1;
-    }
-    if (mm_cli_become_db_owner(cfg) != 0) {
-        mm_config_free(cfg);
         return 1;
     }
     int status = 1;
@@ -799,8 +795,7 @@ int mm_cmd_report(int argc, char **argv)
             goto done;
         }
     }
-    if (mm_tz_load(&tz, cfg->timezone) != MM_OK) {
-        fprintf(stderr, "mimamori: unknown time zone '%s'\n", cfg->timezone);
+    if (mm_cli_load_tz(&tz, cfg) != 0) {
         goto done;
     }
     r->tz = tz;
@@ -816,13 +811,11 @@ int mm_cmd_report(int argc, char **argv)
         if (since == NULL) {
             since = "7d";
         }
-        if (mm_cli_parse_time(since, cfg->timezone, r->now, &r->since) != 0) {
-            fprintf(stderr, "mimamori: bad --since '%s' (e.g. 7d, 2026-11-02)\n", since);
-            goto done;
-        }
         r->until = r->now;
-        if (until != NULL && mm_cli_parse_time(until, cfg->timezone, r->now, &r->until) != 0) {
-            fprintf(stderr, "mimamori: bad --until '%s' (e.g. 1d, 2026-11-09)\n", until);
+        if (mm_cli_parse_time_opt("since", since, "7d, 2026-11-02", cfg->timezone, r->now,
+                                  &r->since) != 0 ||
+            mm_cli_parse_time_opt("until", until, "1d, 2026-11-09", cfg->timezone, r->now,
+                                  &r->until) != 0) {
             goto done;
         }
         if (r->until <= r->since) {
@@ -832,12 +825,7 @@ int mm_cmd_report(int argc, char **argv)
     }
     r->nbuckets = mm_rp_buckets(tz, r->since, r->until, r->ja, r->bucket, RP_MAX_BUCKETS);
     r->months = r->until - r->since > 62 * 24 * HOUR_NS;
-    enum mm_err rc = mm_store_open(&st, cfg->database, 1);
-    if (rc != MM_OK) {
-        fprintf(stderr,
-                "mimamori: %s: cannot open the database (%s); has `mimamori run` "
-                "started with this config?\n",
-                cfg->database, mm_strerror(rc));
+    if (mm_cli_open_store_ro(&st, cfg) != 0) {
         goto done;
     }
     if (mm_store_schema_version(st) < 4) {
@@ -847,7 +835,7 @@ int mm_cmd_report(int argc, char **argv)
                 cfg->database, mm_store_schema_version(st));
         goto done;
     }
-    rc = gather(r, st, cfg);
+    enum mm_err rc = gather(r, st, cfg);
     if (rc != MM_OK) {
         fprintf(stderr, "mimamori: report query failed: %s\n", mm_strerror(rc));
         goto done;

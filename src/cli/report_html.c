@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "mimamori/tz.h"
 
 static const char *const sev_color[5] = {"#757575", "#1976d2", "#ef6c00", "#d32f2f", "#7b1fa2"};
@@ -19,33 +20,10 @@ static const char *const sev_color[5] = {"#757575", "#1976d2", "#ef6c00", "#d32f
 #define C_DENIED "#e53935"
 #define C_OTHER "#b0bec5"
 
+/* The report keeps newlines (the digest shows them as U+FFFD). */
 static void esc(FILE *f, const char *s)
 {
-    for (; *s; s++) {
-        switch (*s) {
-        case '<':
-            fputs("&lt;", f);
-            break;
-        case '>':
-            fputs("&gt;", f);
-            break;
-        case '&':
-            fputs("&amp;", f);
-            break;
-        case '"':
-            fputs("&quot;", f);
-            break;
-        case '\'':
-            fputs("&#39;", f);
-            break;
-        default:
-            if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n') {
-                fputs("&#xfffd;", f);
-            } else {
-                fputc(*s, f);
-            }
-        }
-    }
+    mm_cli_html_escape(f, s, 1);
 }
 
 static void count(FILE *f, uint64_t v)

@@ -169,34 +169,17 @@ static void usage(void)
 
 int mm_cmd_status(int argc, char **argv)
 {
-    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
-                                         {"help", no_argument, NULL, 'h'},
-                                         {NULL, 0, NULL, 0}};
     const char *cfgpath = NULL;
-    int c;
-    while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            cfgpath = optarg;
-            break;
-        case 'h':
-            usage();
-            return 0;
-        default:
-            usage();
-            return 2;
-        }
+    int orc = mm_cli_getopt_common(argc, argv, usage, &cfgpath, NULL);
+    if (orc >= 0) {
+        return orc;
     }
     if (optind < argc) {
         usage();
         return 2;
     }
-    struct mm_config *cfg = mm_cli_load_config(cfgpath);
+    struct mm_config *cfg = mm_cli_load_config_db(cfgpath);
     if (cfg == NULL) {
-        return 1;
-    }
-    if (mm_cli_become_db_owner(cfg) != 0) {
-        mm_config_free(cfg);
         return 1;
     }
     int status = 1; /* until everything was read */
@@ -207,8 +190,7 @@ int mm_cmd_status(int argc, char **argv)
     struct srcs srcs;
     memset(&srcs, 0, sizeof(srcs));
     char t1[32], t2[32], n1[32], n2[32], n3[32], text[256];
-    if (mm_tz_load(&tz, cfg->timezone) != MM_OK) {
-        fprintf(stderr, "mimamori: unknown time zone '%s'\n", cfg->timezone);
+    if (mm_cli_load_tz(&tz, cfg) != 0) {
         goto done;
     }
     if (access(cfg->database, F_OK) != 0) {

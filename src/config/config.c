@@ -282,6 +282,11 @@ static void apply(struct cfg_ctx *ctx, const struct cfg_table *t, const struct c
     case CFG_TABLE:
         mm_cfg_map(ctx, k->sub, n, n, base);
         return;
+    case CFG_SCALAR:
+        if ((s = mm_cfg_str(ctx, t, k, n)) != NULL) {
+            k->sfn(ctx, k, n, s, base);
+        }
+        return;
     case CFG_CUSTOM:
         k->fn(ctx, k, n, base);
         return;

@@ -34,6 +34,7 @@ enum cfg_kind {
     CFG_BYTES_INT, /* int at offset, same syntax */
     CFG_INT,       /* int at offset, decimal */
     CFG_TABLE,     /* a nested mapping described by `sub`, same base */
+    CFG_SCALAR,    /* a string (checked by mm_cfg_str) that `sfn` converts and stores */
     CFG_CUSTOM     /* `fn` converts and stores */
 };
 
@@ -43,6 +44,9 @@ struct cfg_table;
 /* Convert node n (never NULL, never a YAML null) into the struct at base. */
 typedef void (*cfg_fn)(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
                        void *base);
+/* Convert the string s, the value of scalar node n, into the struct at base. */
+typedef void (*cfg_str_fn)(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                           const char *s, void *base);
 
 struct cfg_key {
     const char *name;
@@ -53,6 +57,7 @@ struct cfg_key {
     long long min, max;          /* bounds of numeric kinds (inclusive) */
     size_t offset;               /* where the value goes inside base */
     cfg_fn fn;                   /* CFG_CUSTOM */
+    cfg_str_fn sfn;              /* CFG_SCALAR */
     const struct cfg_table *sub; /* CFG_TABLE */
     const char *help;            /* one line, also in docs/configuration.md */
 };

@@ -21,6 +21,32 @@
 #include "mimamori/tz.h"
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+/* The field of type `type` at the key's offset inside base. */
+#define FIELD(type, base, k) ((type *)(void *)((char *)(base) + (k)->offset))
+
+/* Append the owned string p to an array of strings; frees p when that fails. */
+static void push_str(struct cfg_ctx *ctx, char ***arr, size_t *n, char *p)
+{
+    char **slot = mm_cfg_push(ctx, arr, n, sizeof(*slot));
+    if (slot == NULL) {
+        free(p);
+        return;
+    }
+    *slot = p;
+}
+
+/* A value that is one item or a list of them: add each item. */
+static void each_item(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
+                      void *base, cfg_fn add)
+{
+    if (n->type != MM_Y_SEQ) {
+        add(ctx, k, n, base);
+        return;
+    }
+    for (size_t i = 0; i < n->nkids; i++) {
+        add(ctx, k, n->kids[i], base);
+    }
+}
 
 /* The list a handler is fed must be a YAML sequence. */
 static int want_list(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n)
@@ -110,14 +136,10 @@ static int tz_name_ok(const char *s)
 }
 
 static void set_timezone(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                         void *base)
+                         const char *s, void *base)
 {
     struct mm_config *c = base;
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_top, k, n);
-    if (s == NULL) {
-        return;
-    }
     const char *tzdir = getenv("TZDIR");
     if (tzdir == NULL || *tzdir == '\0') {
         tzdir = "/usr/share/zoneinfo";
@@ -143,8 +165,9 @@ static void set_timezone(struct cfg_ctx *ctx, const struct cfg_key *k, const str
 /* --- rules --- */
 
 static void add_rules_path(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                           struct mm_config *c)
+                           void *base)
 {
+    struct mm_config *c = base;
     char q[128];
     const char *s = mm_cfg_str(ctx, &mm_config_top, k, n);
     struct stat st;
@@ -175,30 +198,18 @@ static void add_rules_path(struct cfg_ctx *ctx, const struct cfg_key *k, const s
             return;
         }
     }
-    char **slot = mm_cfg_push(ctx, &c->rules, &c->nrules, sizeof(*slot));
-    if (slot == NULL) {
-        free(p);
-        return;
-    }
-    *slot = p;
+    push_str(ctx, &c->rules, &c->nrules, p);
 }
 
 static void set_rules(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
                       void *base)
 {
-    struct mm_config *c = base;
-    if (n->type == MM_Y_SCALAR) {
-        add_rules_path(ctx, k, n, c);
-        return;
-    }
-    if (n->type != MM_Y_SEQ) {
+    if (n->type != MM_Y_SCALAR && n->type != MM_Y_SEQ) {
         mm_cfg_error(ctx, n, "rules: expected a path or a list of paths, got %s",
                      mm_yaml_type_name(n->type));
         return;
     }
-    for (size_t i = 0; i < n->nkids; i++) {
-        add_rules_path(ctx, k, n->kids[i], c);
-    }
+    each_item(ctx, k, n, base, add_rules_path);
 }
 
 /* --- allowed_sources --- */
@@ -233,10 +244,11 @@ static void set_allowed(struct cfg_ctx *ctx, const struct cfg_key *k, const stru
 
 /* --- sources --- */
 
-static int hostname_ok(const char *s)
+/* 1 to max letters, digits, '-', '.' or '_': channel and list names, host names. */
+static int word_ok(const char *s, size_t max)
 {
     size_t n = strlen(s);
-    if (n == 0 || n > 253 || s[0] == '-' || s[0] == '.') {
+    if (n == 0 || n > max) {
         return 0;
     }
     for (const char *p = s; *p != '\0'; p++) {
@@ -249,16 +261,17 @@ static int hostname_ok(const char *s)
     return 1;
 }
 
+static int hostname_ok(const char *s)
+{
+    return s[0] != '-' && s[0] != '.' && word_ok(s, 253);
+}
+
 static void set_source_match(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                             void *base)
+                             const char *s, void *base)
 {
     struct mm_source_conf *sc = base;
     char q[128];
     int by_host = strcmp(k->name, "hostname") == 0;
-    const char *s = mm_cfg_str(ctx, &mm_config_source, k, n);
-    if (s == NULL) {
-        return;
-    }
     if (sc->match != NULL) {
         mm_cfg_error(ctx, n, "sources: give either 'address' or 'hostname', not both");
         return;
@@ -310,32 +323,12 @@ static void set_sources(struct cfg_ctx *ctx, const struct cfg_key *k, const stru
 
 /* --- notify --- */
 
-static int channel_name_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64) {
-        return 0;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        char ch = *p;
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '-' || ch == '.' || ch == '_')) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static void set_channel_name(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                             void *base)
+                             const char *s, void *base)
 {
     struct mm_notify_conf *nc = base;
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
-    if (!channel_name_ok(s)) {
+    if (!word_ok(s, 64)) {
         mm_cfg_error(ctx, n, "notify.name: '%s' must be 1 to 64 letters, digits, '-', '_' or '.'",
                      mm_cfg_quote(s, strlen(s), q, sizeof(q)));
         return;
@@ -344,14 +337,10 @@ static void set_channel_name(struct cfg_ctx *ctx, const struct cfg_key *k, const
 }
 
 static void set_channel_type(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                             void *base)
+                             const char *s, void *base)
 {
     struct mm_notify_conf *nc = base;
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
     if (strcmp(s, "file") != 0 && strcmp(s, "smtp") != 0 && strcmp(s, "webhook") != 0) {
         mm_cfg_error(ctx, n,
                      "notify.type: unknown channel type '%s' (expected smtp, webhook or file)",
@@ -363,16 +352,12 @@ static void set_channel_type(struct cfg_ctx *ctx, const struct cfg_key *k, const
 
 /* A string that must be one of a fixed set (NULL-terminated). */
 static void set_choice(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                       void *base, const char *const *choices, const char *expect)
+                       const char *s, void *base, const char *const *choices, const char *expect)
 {
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
     for (size_t i = 0; choices[i] != NULL; i++) {
         if (strcmp(s, choices[i]) == 0) {
-            char **field = (char **)(void *)((char *)base + k->offset);
+            char **field = FIELD(char *, base, k);
             free(*field);
             *field = mm_cfg_strdup(ctx, s);
             return;
@@ -383,36 +368,32 @@ static void set_choice(struct cfg_ctx *ctx, const struct cfg_key *k, const struc
 }
 
 static void set_starttls(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                         void *base)
+                         const char *s, void *base)
 {
     static const char *const c[] = {"required", "optional", "none", NULL};
-    set_choice(ctx, k, n, base, c, "required, optional, none");
+    set_choice(ctx, k, n, s, base, c, "required, optional, none");
 }
 
 static void set_format(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                       void *base)
+                       const char *s, void *base)
 {
     static const char *const c[] = {"generic", "slack",    "teams",
                                     "discord", "chatwork", "template", NULL};
-    set_choice(ctx, k, n, base, c, "generic, slack, teams, discord, chatwork, template");
+    set_choice(ctx, k, n, s, base, c, "generic, slack, teams, discord, chatwork, template");
 }
 
 static void set_locale(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                       void *base)
+                       const char *s, void *base)
 {
     static const char *const c[] = {"en", "ja", NULL};
-    set_choice(ctx, k, n, base, c, "en, ja");
+    set_choice(ctx, k, n, s, base, c, "en, ja");
 }
 
 static void set_bool(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                     void *base)
+                     const char *s, void *base)
 {
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
-    int *field = (int *)(void *)((char *)base + k->offset);
+    int *field = FIELD(int, base, k);
     if (strcmp(s, "true") == 0 || strcmp(s, "yes") == 0 || strcmp(s, "on") == 0) {
         *field = 1;
     } else if (strcmp(s, "false") == 0 || strcmp(s, "no") == 0 || strcmp(s, "off") == 0) {
@@ -455,20 +436,16 @@ static int64_t parse_duration_ns(const char *s)
 }
 
 static void set_duration(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                         void *base)
+                         const char *s, void *base)
 {
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
     int64_t ns = parse_duration_ns(s);
     if (ns < 0) {
         mm_cfg_error(ctx, n, "notify.%s: '%s' is not a duration (e.g. 30s, 10m, 2h; at most 7d)",
                      k->name, mm_cfg_quote(s, strlen(s), q, sizeof(q)));
         return;
     }
-    *(int64_t *)(void *)((char *)base + k->offset) = ns;
+    *FIELD(int64_t, base, k) = ns;
 }
 
 /* "HH:MM" -> minutes after midnight, -1 when malformed. */
@@ -491,14 +468,10 @@ static int parse_hhmm(const char *s, size_t len)
 }
 
 static void set_quiet(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                      void *base)
+                      const char *s, void *base)
 {
     struct mm_notify_conf *nc = base;
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
     const char *dash = strchr(s, '-');
     int a = dash ? parse_hhmm(s, (size_t)(dash - s)) : -1;
     int b = dash ? parse_hhmm(dash + 1, strlen(dash + 1)) : -1;
@@ -514,14 +487,10 @@ static void set_quiet(struct cfg_ctx *ctx, const struct cfg_key *k, const struct
 
 /* "10/1h": at most 10 messages per hour. */
 static void set_rate(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                     void *base)
+                     const char *s, void *base)
 {
     struct mm_notify_conf *nc = base;
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
     const char *slash = strchr(s, '/');
     char *end = NULL;
     errno = 0;
@@ -541,7 +510,7 @@ static void set_strlist(struct cfg_ctx *ctx, const struct cfg_key *k, const stru
                         void *base)
 {
     char q[128];
-    struct mm_strlist *l = (struct mm_strlist *)(void *)((char *)base + k->offset);
+    struct mm_strlist *l = FIELD(struct mm_strlist, base, k);
     const struct mm_ynode *const *items = n->type == MM_Y_SEQ ? (const struct mm_ynode *const *)n->kids
                                                               : &n;
     size_t nitems = n->type == MM_Y_SEQ ? n->nkids : 1;
@@ -617,13 +586,9 @@ static void check_channel(struct cfg_ctx *ctx, const struct mm_ynode *it, struct
 }
 
 static void set_severity(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                         void *base)
+                         const char *s, void *base)
 {
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_channel, k, n);
-    if (s == NULL) {
-        return;
-    }
     int sev = mm_severity_parse(s);
     if (sev < 0) {
         mm_cfg_error(ctx, n,
@@ -632,7 +597,7 @@ static void set_severity(struct cfg_ctx *ctx, const struct cfg_key *k, const str
                      mm_cfg_quote(s, strlen(s), q, sizeof(q)));
         return;
     }
-    *(int *)(void *)((char *)base + k->offset) = sev;
+    *FIELD(int, base, k) = sev;
 }
 
 static void set_notify(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
@@ -675,22 +640,6 @@ static void set_notify(struct cfg_ctx *ctx, const struct cfg_key *k, const struc
 
 /* --- lists --- */
 
-static int list_name_ok(const char *s)
-{
-    size_t n = strlen(s);
-    if (n == 0 || n > 64) {
-        return 0;
-    }
-    for (const char *p = s; *p != '\0'; p++) {
-        char ch = *p;
-        if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-              ch == '-' || ch == '.' || ch == '_')) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 /* A file that must exist (not checked for built-in defaults); owned, NULL on error. */
 static char *existing_file(struct cfg_ctx *ctx, const char *what, const struct mm_ynode *n,
                            const char *s)
@@ -721,14 +670,10 @@ static char *existing_file(struct cfg_ctx *ctx, const char *what, const struct m
 }
 
 static void set_list_type(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                          void *base)
+                          const char *s, void *base)
 {
     struct mm_list_conf *lc = base;
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_list, k, n);
-    if (s == NULL) {
-        return;
-    }
     if (strcmp(s, "ip") == 0) {
         lc->type = MM_LIST_IP;
     } else if (strcmp(s, "domain") == 0) {
@@ -742,8 +687,9 @@ static void set_list_type(struct cfg_ctx *ctx, const struct cfg_key *k, const st
 }
 
 static void add_list_path(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                          struct mm_list_conf *lc)
+                          void *base)
 {
+    struct mm_list_conf *lc = base;
     const char *s = mm_cfg_str(ctx, &mm_config_list, k, n);
     if (s == NULL) {
         return;
@@ -752,35 +698,19 @@ static void add_list_path(struct cfg_ctx *ctx, const struct cfg_key *k, const st
     if (p == NULL) {
         return;
     }
-    char **slot = mm_cfg_push(ctx, &lc->paths, &lc->npaths, sizeof(*slot));
-    if (slot == NULL) {
-        free(p);
-        return;
-    }
-    *slot = p;
+    push_str(ctx, &lc->paths, &lc->npaths, p);
 }
 
 static void set_list_path(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
                           void *base)
 {
-    struct mm_list_conf *lc = base;
-    if (n->type == MM_Y_SEQ) {
-        for (size_t i = 0; i < n->nkids; i++) {
-            add_list_path(ctx, k, n->kids[i], lc);
-        }
-        return;
-    }
-    add_list_path(ctx, k, n, lc);
+    each_item(ctx, k, n, base, add_list_path);
 }
 
 static void set_list_cased(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                           void *base)
+                           const char *s, void *base)
 {
     struct mm_list_conf *lc = base;
-    const char *s = mm_cfg_str(ctx, &mm_config_list, k, n);
-    if (s == NULL) {
-        return;
-    }
     if (strcmp(s, "true") == 0) {
         lc->cased = 1;
     } else if (strcmp(s, "false") == 0) {
@@ -807,7 +737,7 @@ static void set_lists(struct cfg_ctx *ctx, const struct cfg_key *k, const struct
         if (kn->type != MM_Y_SCALAR) {
             continue;
         }
-        if (!list_name_ok(kn->str)) {
+        if (!word_ok(kn->str, 64)) {
             mm_cfg_error(ctx, kn, "lists: '%s' must be 1 to 64 letters, digits, '-', '_' or '.'",
                          mm_cfg_quote(kn->str, kn->len, q, sizeof(q)));
             continue;
@@ -859,8 +789,9 @@ static int parse_date(const char *s, int32_t *out)
 }
 
 static void add_holiday(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                        struct mm_config *c)
+                        void *base)
 {
+    struct mm_config *c = base;
     const char *s = mm_cfg_str(ctx, &mm_config_top, k, n);
     int32_t day;
     if (s == NULL) {
@@ -881,36 +812,20 @@ static void add_holiday(struct cfg_ctx *ctx, const struct cfg_key *k, const stru
     if (p == NULL) {
         return;
     }
-    char **slot = mm_cfg_push(ctx, &c->holiday_files, &c->nholiday_files, sizeof(*slot));
-    if (slot == NULL) {
-        free(p);
-        return;
-    }
-    *slot = p;
+    push_str(ctx, &c->holiday_files, &c->nholiday_files, p);
 }
 
 static void set_holidays(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
                          void *base)
 {
-    struct mm_config *c = base;
-    if (n->type == MM_Y_SEQ) {
-        for (size_t i = 0; i < n->nkids; i++) {
-            add_holiday(ctx, k, n->kids[i], c);
-        }
-        return;
-    }
-    add_holiday(ctx, k, n, c);
+    each_item(ctx, k, n, base, add_holiday);
 }
 
 /* "09:00" .. "24:00" -> minutes after midnight */
 static void set_bh_time(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                        void *base)
+                        const char *s, void *base)
 {
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_business_hours, k, n);
-    if (s == NULL) {
-        return;
-    }
     int ok = strlen(s) == 5 && s[2] == ':' && s[0] >= '0' && s[0] <= '9' && s[1] >= '0' &&
              s[1] <= '9' && s[3] >= '0' && s[3] <= '5' && s[4] >= '0' && s[4] <= '9';
     int m = ok ? ((s[0] - '0') * 10 + (s[1] - '0')) * 60 + (s[3] - '0') * 10 + (s[4] - '0') : -1;
@@ -919,7 +834,7 @@ static void set_bh_time(struct cfg_ctx *ctx, const struct cfg_key *k, const stru
                      k->name, mm_cfg_quote(s, strlen(s), q, sizeof(q)));
         return;
     }
-    *(int *)(void *)((char *)base + k->offset) = m;
+    *FIELD(int, base, k) = m;
 }
 
 static void set_bh_days(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
@@ -958,13 +873,10 @@ static void set_bh_days(struct cfg_ctx *ctx, const struct cfg_key *k, const stru
 }
 
 static void set_geoip(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                      void *base)
+                      const char *s, void *base)
 {
     struct mm_config *c = base;
-    const char *s = mm_cfg_str(ctx, &mm_config_top, k, n);
-    if (s != NULL) {
-        c->geoip = existing_file(ctx, "geoip", n, s);
-    }
+    c->geoip = existing_file(ctx, "geoip", n, s);
 }
 
 /*
@@ -972,13 +884,9 @@ static void set_geoip(struct cfg_ctx *ctx, const struct cfg_key *k, const struct
  * 100 years.
  */
 static void set_retention(struct cfg_ctx *ctx, const struct cfg_key *k, const struct mm_ynode *n,
-                          void *base)
+                          const char *s, void *base)
 {
     char q[128];
-    const char *s = mm_cfg_str(ctx, &mm_config_retention, k, n);
-    if (s == NULL) {
-        return;
-    }
     long long v = 0;
     const char *p = s;
     int ok = *p >= '0' && *p <= '9';
@@ -1002,7 +910,7 @@ static void set_retention(struct cfg_ctx *ctx, const struct cfg_key *k, const st
                      k->name, mm_cfg_quote(s, strlen(s), q, sizeof(q)));
         return;
     }
-    *(int64_t *)(void *)((char *)base + k->offset) = v * unit * 1000000000LL;
+    *FIELD(int64_t, base, k) = v * unit * 1000000000LL;
 }
 
 /* --- tables --- */
@@ -1061,18 +969,18 @@ const struct cfg_table mm_config_limits = {"limits", limit_keys, COUNT(limit_key
 /* `retention:` - the struct fields sit in struct mm_config itself. */
 static const struct cfg_key retention_keys[] = {
     {.name = "alerts",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "age",
      .def = "365d",
      .offset = TOP(retention_alerts_ns),
-     .fn = set_retention,
+     .sfn = set_retention,
      .help = "delete alerts (with their evidence and deliveries) whose last event is older"},
     {.name = "rollups",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "age",
      .def = "400d",
      .offset = TOP(retention_rollups_ns),
-     .fn = set_retention,
+     .sfn = set_retention,
      .help = "delete hourly roll-ups (the report's data) older than this"},
 };
 
@@ -1081,18 +989,18 @@ const struct cfg_table mm_config_retention = {"retention", retention_keys, COUNT
 /* `business_hours:` - the struct fields sit in struct mm_config itself. */
 static const struct cfg_key bh_keys[] = {
     {.name = "start",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "time HH:MM",
      .def = "\"09:00\"",
      .offset = TOP(bh_start),
-     .fn = set_bh_time,
+     .sfn = set_bh_time,
      .help = "business hours begin (local time, `timezone`)"},
     {.name = "end",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "time HH:MM",
      .def = "\"18:00\"",
      .offset = TOP(bh_end),
-     .fn = set_bh_time,
+     .sfn = set_bh_time,
      .help = "business hours end (exclusive)"},
     {.name = "days",
      .kind = CFG_CUSTOM,
@@ -1109,10 +1017,10 @@ const struct cfg_table mm_config_business_hours = {"business_hours", bh_keys, CO
 /* One list of `lists:`. */
 static const struct cfg_key list_keys[] = {
     {.name = "type",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "ip | domain | string",
      .required = 1,
-     .fn = set_list_type,
+     .sfn = set_list_type,
      .help = "what the entries are: addresses and prefixes, domains, or strings"},
     {.name = "path",
      .kind = CFG_CUSTOM,
@@ -1121,10 +1029,10 @@ static const struct cfg_key list_keys[] = {
      .fn = set_list_path,
      .help = "the list files; plain lines and common threat-feed formats"},
     {.name = "cased",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "boolean",
      .def = "false",
-     .fn = set_list_cased,
+     .sfn = set_list_cased,
      .help = "string lists: compare case-sensitively"},
 };
 
@@ -1138,10 +1046,10 @@ static const struct cfg_key top_keys[] = {
      .fn = set_listen,
      .help = "where syslog is received: udp://HOST:PORT, tcp://HOST:PORT"},
     {.name = "timezone",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "IANA time zone",
      .def = "UTC",
-     .fn = set_timezone,
+     .sfn = set_timezone,
      .help = "zone of timestamps that carry none (RFC 3164) and of reports"},
     {.name = "database",
      .kind = CFG_PATH,
@@ -1197,9 +1105,9 @@ static const struct cfg_key top_keys[] = {
      .sub = &mm_config_business_hours,
      .help = "office hours for mimamori.time.business_hours"},
     {.name = "geoip",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "path",
-     .fn = set_geoip,
+     .sfn = set_geoip,
      .help = "MaxMind .mmdb for source/destination.geo.country_iso_code"},
     {.name = "limits",
      .kind = CFG_TABLE,
@@ -1222,14 +1130,14 @@ const struct cfg_table mm_config_top = {"", top_keys, COUNT(top_keys)};
 /* One item of `sources:`; exactly one of address/hostname (checked in set_sources). */
 static const struct cfg_key source_keys[] = {
     {.name = "address",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "IP address or CIDR prefix",
-     .fn = set_source_match,
+     .sfn = set_source_match,
      .help = "messages from this peer address"},
     {.name = "hostname",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "host name",
-     .fn = set_source_match,
+     .sfn = set_source_match,
      .help = "messages whose syslog HOSTNAME field is this"},
     {.name = "parser",
      .kind = CFG_STRING,
@@ -1250,16 +1158,16 @@ const struct cfg_table mm_config_source = {"sources", source_keys, COUNT(source_
 /* One item of `notify:`; `path` is required for type file (checked in set_notify). */
 static const struct cfg_key channel_keys[] = {
     {.name = "name",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "string",
      .required = 1,
-     .fn = set_channel_name,
+     .sfn = set_channel_name,
      .help = "unique channel name"},
     {.name = "type",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "smtp|webhook|file",
      .required = 1,
-     .fn = set_channel_type,
+     .sfn = set_channel_type,
      .help = "channel type: smtp (mail), webhook (HTTP POST) or file (JSON lines)"},
     {.name = "path",
      .kind = CFG_PATH,
@@ -1267,11 +1175,11 @@ static const struct cfg_key channel_keys[] = {
      .offset = CHAN(path),
      .help = "type file: JSON lines are appended here"},
     {.name = "min_severity",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "severity",
      .def = "informational",
      .offset = CHAN(min_severity),
-     .fn = set_severity,
+     .sfn = set_severity,
      .help = "alerts below this severity are not sent"},
     {.name = "url",
      .kind = CFG_STRING,
@@ -1279,11 +1187,11 @@ static const struct cfg_key channel_keys[] = {
      .offset = CHAN(url),
      .help = "smtp: smtp://HOST:PORT or smtps://; webhook: http(s)://"},
     {.name = "starttls",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "required|optional|none",
      .def = "required",
      .offset = CHAN(starttls),
-     .fn = set_starttls,
+     .sfn = set_starttls,
      .help = "smtp:// only: STARTTLS required, tried, or not used"},
     {.name = "username",
      .kind = CFG_STRING,
@@ -1307,11 +1215,11 @@ static const struct cfg_key channel_keys[] = {
      .fn = set_strlist,
      .help = "smtp recipients"},
     {.name = "format",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "webhook format",
      .def = "generic",
      .offset = CHAN(format),
-     .fn = set_format,
+     .sfn = set_format,
      .help = "webhook body: generic, slack, teams, discord, chatwork, template"},
     {.name = "headers",
      .kind = CFG_CUSTOM,
@@ -1335,18 +1243,18 @@ static const struct cfg_key channel_keys[] = {
      .offset = CHAN(ca_file),
      .help = "CA certificates (PEM) to verify the server with, instead of the system's"},
     {.name = "tls_verify",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "boolean",
      .def = "true",
      .offset = CHAN(tls_verify),
-     .fn = set_bool,
+     .sfn = set_bool,
      .help = "verify the server's certificate and name"},
     {.name = "locale",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "en|ja",
      .def = "en",
      .offset = CHAN(locale),
-     .fn = set_locale,
+     .sfn = set_locale,
      .help = "language of the default templates"},
     {.name = "subject",
      .kind = CFG_STRING,
@@ -1359,35 +1267,35 @@ static const struct cfg_key channel_keys[] = {
      .offset = CHAN(body),
      .help = "body template, instead of the default"},
     {.name = "html",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "boolean",
      .def = "false",
      .offset = CHAN(html),
-     .fn = set_bool,
+     .sfn = set_bool,
      .help = "smtp: add an HTML alternative to the plain text"},
     {.name = "digest",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "duration",
      .def = "0",
      .offset = CHAN(digest_ns),
-     .fn = set_duration,
+     .sfn = set_duration,
      .help = "collect alerts for this long and send one message; 0 = one message each"},
     {.name = "quiet_hours",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "HH:MM-HH:MM",
-     .fn = set_quiet,
+     .sfn = set_quiet,
      .help = "local time range in which alerts are held and sent as one digest after it"},
     {.name = "rate_limit",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "COUNT/DURATION",
-     .fn = set_rate,
+     .sfn = set_rate,
      .help = "at most COUNT messages per DURATION; the rest go out as a digest"},
     {.name = "retry_max",
-     .kind = CFG_CUSTOM,
+     .kind = CFG_SCALAR,
      .type = "duration",
      .def = "5m",
      .offset = CHAN(retry_max_ns),
-     .fn = set_duration,
+     .sfn = set_duration,
      .help = "longest wait between two attempts of a failing delivery"},
     {.name = "include_rules",
      .kind = CFG_CUSTOM,
