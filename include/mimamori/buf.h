@@ -37,5 +37,12 @@ enum mm_err mm_buf_printf(struct mm_buf *b, const char *fmt, ...)
 enum mm_err mm_buf_json_str(struct mm_buf *b, const char *p, size_t n);
 /* Take ownership of the content; the buffer is reset to empty. */
 char *mm_buf_steal(struct mm_buf *b);
+/*
+ * Grow an array of elem-byte elements that holds *cap: to `initial` the first
+ * time, then twice as many.  Returns the new array and updates *cap, or NULL
+ * (array and *cap unchanged) when out of memory or the size would overflow.
+ * Usage: if (n == cap) { T *nv = mm_grow(v, &cap, sizeof(*nv), 64); ... v = nv; }
+ */
+void *mm_grow(void *arr, size_t *cap, size_t elem, size_t initial);
 
 #endif

@@ -55,14 +55,12 @@ static int add_alert(void *arg, int64_t seq, const struct mm_alert *a, const cha
     (void)seq;
     (void)json;
     if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 256;
-        struct incident *nv = realloc(d->v, cap * sizeof(*nv));
+        struct incident *nv = mm_grow(d->v, &d->cap, sizeof(*nv), 256);
         if (nv == NULL) {
             d->failed = 1;
             return 1;
         }
         d->v = nv;
-        d->cap = cap;
     }
     struct incident *i = &d->v[d->n++];
     memset(i, 0, sizeof(*i));

@@ -327,14 +327,12 @@ static int on_login(void *arg, int ncol, const int64_t *num, const char *const *
     }
     struct mm_report *r = x->r;
     if (r->nlogins == x->cap) {
-        size_t cap = x->cap ? x->cap * 2 : 32;
-        struct rp_login *nv = realloc(r->logins, cap * sizeof(*nv));
+        struct rp_login *nv = mm_grow(r->logins, &x->cap, sizeof(*nv), 32);
         if (nv == NULL) {
             x->failed = 1;
             return 1;
         }
         r->logins = nv;
-        x->cap = cap;
     }
     struct rp_login *l = &r->logins[r->nlogins++];
     copy(l->kind, sizeof(l->kind), txt[0]);
@@ -416,14 +414,12 @@ static int on_alert(void *arg, int ncol, const int64_t *num, const char *const *
         }
     }
     if (r->ninc == x->cap_inc) {
-        size_t cap = x->cap_inc ? x->cap_inc * 2 : 64;
-        struct rp_incident *nv = realloc(r->inc, cap * sizeof(*nv));
+        struct rp_incident *nv = mm_grow(r->inc, &x->cap_inc, sizeof(*nv), 64);
         if (nv == NULL) {
             x->failed = 1;
             return 1;
         }
         r->inc = nv;
-        x->cap_inc = cap;
     }
     struct rp_incident *in = &r->inc[r->ninc++];
     memset(in, 0, sizeof(*in));

@@ -55,14 +55,12 @@ static int add_source(void *arg, const struct mm_source_delta *s)
 {
     struct srcs *l = arg;
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 32;
-        struct src_row *nv = realloc(l->v, cap * sizeof(*nv));
+        struct src_row *nv = mm_grow(l->v, &l->cap, sizeof(*nv), 32);
         if (nv == NULL) {
             l->failed = 1;
             return 1;
         }
         l->v = nv;
-        l->cap = cap;
     }
     memset(&l->v[l->n], 0, sizeof(l->v[0]));
     l->v[l->n++].s = *s;

@@ -1,6 +1,7 @@
 #include "mimamori/buf.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,5 +221,18 @@ char *mm_buf_steal(struct mm_buf *b)
     b->p = NULL;
     b->len = 0;
     b->cap = 0;
+    return p;
+}
+
+void *mm_grow(void *arr, size_t *cap, size_t elem, size_t initial)
+{
+    size_t ncap = *cap ? *cap * 2 : initial;
+    if (ncap < *cap || elem == 0 || ncap > SIZE_MAX / elem) {
+        return NULL;
+    }
+    void *p = realloc(arr, ncap * elem);
+    if (p != NULL) {
+        *cap = ncap;
+    }
     return p;
 }

@@ -1,5 +1,7 @@
 #include "mimamori/diag.h"
 
+#include "mimamori/buf.h"
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,14 +26,12 @@ void mm_diag_free(struct mm_diag *d)
 static void push(struct mm_diag *d, char *m)
 {
     if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 8;
-        char **p = realloc(d->msgs, cap * sizeof(*p));
+        char **p = mm_grow(d->msgs, &d->cap, sizeof(*p), 8);
         if (p == NULL) {
             free(m);
             return;
         }
         d->msgs = p;
-        d->cap = cap;
     }
     d->msgs[d->n++] = m;
 }

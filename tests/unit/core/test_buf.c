@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mimamori/buf.h"
@@ -58,6 +59,27 @@ static void test_json_truncated_utf8(void **state)
     mm_buf_free(&b);
 }
 
+static void test_grow(void **state)
+{
+    (void)state;
+    size_t cap = 0;
+    int *v = mm_grow(NULL, &cap, sizeof(*v), 4);
+    assert_non_null(v);
+    assert_int_equal(cap, 4);
+    for (int i = 0; i < 4; i++) {
+        v[i] = i;
+    }
+    int *w = mm_grow(v, &cap, sizeof(*w), 4);
+    assert_non_null(w);
+    assert_int_equal(cap, 8);
+    assert_int_equal(w[3], 3); /* the content is kept */
+    /* a size that would overflow is refused; array and capacity stay as they were */
+    size_t huge = SIZE_MAX / 2 + 1;
+    assert_null(mm_grow(w, &huge, 2, 4));
+    assert_true(huge == SIZE_MAX / 2 + 1);
+    free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -65,6 +87,7 @@ int main(void)
         cmocka_unit_test(test_printf_long),
         cmocka_unit_test(test_json_escapes),
         cmocka_unit_test(test_json_truncated_utf8),
+        cmocka_unit_test(test_grow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
