@@ -10,7 +10,10 @@ space-padded day) and RFC 5424 (`<PRI>1 2026-11-02T03:12:09.123+09:00 ...`).
 
 Addresses: outside hosts come from the documentation ranges (RFC 5737
 192.0.2.0/24, 198.51.100.0/24, 203.0.113.0/24; RFC 3849 2001:db8::/32), inside
-hosts from 10.0.0.0/8 and 192.168.0.0/16.
+hosts from 10.0.0.0/8 and 192.168.0.0/16: a fixed set of --inside-hosts
+devices (150 by default, a small office), each VPN user signing in from two
+home addresses.  --inside-hosts 0 draws every inside address at random, the
+worst case for incident state: nearly every blocked device is a new incident.
 
 A configurable share of lines (--alert-share) is drawn from kinds that the
 default rules are meant to alert on: sshd password failures and invalid users,
@@ -71,8 +74,14 @@ PAN_THREATS = [("Apache Log4j Remote Code Execution Vulnerability(91991)", "crit
 
 
 class Gen:
-    def __init__(self, rng):
+    def __init__(self, rng, inside_hosts=0):
         self.r = rng
+        # A small office has a fixed set of devices; 0 draws every inside address at
+        # random from the whole private ranges (a worst case: every device is new).
+        self.inside = [self.any_inside_ip() for _ in range(inside_hosts)]
+        # each VPN user signs in from a couple of home or mobile addresses
+        self.homes = {u: [self.doc_ip4() for _ in range(2)] for u in USERS_INSIDE} \
+            if inside_hosts else {}
         self.t_ms = 0  # event time offset in ms
         self.session = 100000000
         self.bastion_pid = 2000
@@ -94,6 +103,11 @@ class Gen:
         return "203.0.113.%d" % self.r.choice((9, 23, 77, 101, 150, 199, 222))
 
     def inside_ip(self):
+        if self.inside:
+            return self.r.choice(self.inside)
+        return self.any_inside_ip()
+
+    def any_inside_ip(self):
         if self.r.random() < 0.7:
             return "192.168.%d.%d" % (self.r.choice((1, 10, 20)), self.r.randint(2, 250))
         return "10.%d.%d.%d" % (self.r.randint(0, 3), self.r.randint(0, 255),
@@ -261,7 +275,8 @@ class Gen:
                 'logdesc="SSL VPN tunnel up" action="tunnel-up" tunneltype="ssl-tunnel" '
                 'tunnelid=%d remip=%s tunnelip=10.212.134.%d user="%s" group="SSLVPN-Users" '
                 'dst_host="N/A" reason="tunnel established" msg="SSL tunnel established"' % (
-                    self.forti_head(), self.r.randint(1, 2 ** 30), self.outside_ip(),
+                    self.forti_head(), self.r.randint(1, 2 ** 30),
+                    self.r.choice(self.homes[user]) if self.homes else self.outside_ip(),
                     self.r.randint(200, 250), user))
         return self.forti_wrap(190, body)
 
@@ -395,14 +410,17 @@ def main():
                     help="fraction of lines meant to raise alerts (default 0.01)")
     ap.add_argument("--utm-share", type=float, default=0.03,
                     help="fraction of FortiGate UTM virus/webfilter/ips lines (default 0.03)")
+    ap.add_argument("--inside-hosts", type=int, default=150,
+                    help="devices inside the office (default 150); 0: every inside address "
+                         "random, so nearly every blocked device is a new incident (a flood)")
     ap.add_argument("--stats", action="store_true", help="print counts per kind to stderr")
     a = ap.parse_args()
-    if a.count < 0 or not (0.0 <= a.alert_share <= 1.0) or not (0.0 <= a.utm_share <= 1.0) \
-            or a.alert_share + a.utm_share > 1.0:
+    if a.count < 0 or a.inside_hosts < 0 or not (0.0 <= a.alert_share <= 1.0) \
+            or not (0.0 <= a.utm_share <= 1.0) or a.alert_share + a.utm_share > 1.0:
         ap.error("--count must be >= 0; shares in [0,1] and summing to at most 1")
 
     rng = random.Random(a.seed)
-    g = Gen(rng)
+    g = Gen(rng, a.inside_hosts)
     nk = [k for k, _ in NORMAL]
     nw = [w for _, w in NORMAL]
     ak = [k for k, _ in ALERTING]

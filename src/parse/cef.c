@@ -312,6 +312,9 @@ static void event_time(struct mm_event *ev, struct mm_str rt)
     for (uint32_t i = 0; i < rt.n; i++) {
         ms = ms * 10 + (rt.p[i] - '0');
     }
+    if (ms > INT64_MAX / 1000000) {
+        return; /* past the year 2262: not a time */
+    }
     ev->ts_ns = ms * 1000000;
 }
 

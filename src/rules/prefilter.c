@@ -12,7 +12,8 @@
  * evaluated, so the prefilter only ever says "maybe".
  *
  * Cost per event: one table step per byte of each field that has an
- * automaton, plus the rules of the literals that occur.  Memory: states x
+ * automaton (bytes that start no literal are skipped at the root without
+ * one), plus the rules of the literals that occur.  Memory: states x
  * classes x 4 bytes; an automaton above MAX_DELTA entries is not built, and
  * then every rule keyed on it is a candidate whenever its gate passes.
  */
@@ -608,6 +609,14 @@ enum mm_err mm_rules_ac_build(struct acfield *ac)
         ac->dnext[u] = ac->report[fail[u]];
         ac->report[u] = ac->own[u] >= 0 ? u : ac->report[fail[u]];
     }
+    /* state indices -> row offsets with the hit bit (see struct acfield) */
+    for (size_t i = 0; i < ns * nc; i++) {
+        uint32_t t = ac->delta[i];
+        ac->delta[i] = (uint32_t)(((size_t)t * nc) << 1) | (ac->report[t] != 0);
+    }
+    for (unsigned b = 0; b < 256; b++) {
+        ac->start[b] = ac->delta[ac->cls[b]] != 0;
+    }
     rc = MM_OK;
 out:
     free(fail);
@@ -658,16 +667,27 @@ void mm_rules_ac_scan(const struct mm_ruleset *rs, const struct acfield *ac, str
         return;
     }
     const uint32_t *delta = ac->delta;
-    const uint32_t *report = ac->report;
     const uint8_t *cls = ac->cls;
+    const uint8_t *start = ac->start;
     size_t nc = ac->ncls;
-    uint32_t s = 0;
     const unsigned char *p = (const unsigned char *)v.p;
-    for (size_t i = 0; i < v.n; i++) {
-        s = delta[(size_t)s * nc + cls[p[i]]];
-        if (report[s] != 0) {
-            for (uint32_t t = report[s]; t != 0; t = ac->dnext[t]) {
-                found(rs, ac, (uint32_t)ac->own[t], i + 1 == v.n, epoch, cand);
+    size_t n = v.n;
+    uint32_t off = 0; /* row offset of the current state; 0 is the root */
+    for (size_t i = 0; i < n; i++) {
+        if (off == 0) {
+            /* at the root most bytes start nothing: skip them without the table walk */
+            while (i < n && !start[p[i]]) {
+                i++;
+            }
+            if (i == n) {
+                break;
+            }
+        }
+        uint32_t e = delta[off + cls[p[i]]];
+        off = e >> 1;
+        if (e & 1u) {
+            for (uint32_t t = ac->report[off / nc]; t != 0; t = ac->dnext[t]) {
+                found(rs, ac, (uint32_t)ac->own[t], i + 1 == n, epoch, cand);
             }
         }
     }

@@ -202,7 +202,11 @@ struct acfield {
     uint8_t cls[256];   /* byte -> class; 0 = a byte in no literal */
     uint32_t ncls;
     uint32_t nstates;
-    uint32_t *delta;    /* nstates * ncls (owned); NULL: too big, every literal counts as seen */
+    /* nstates * ncls (owned); NULL: too big, every literal counts as seen.  An entry is
+     * the next state's row offset (state * ncls) shifted left by one, the low bit set
+     * when a literal ends in that state: no multiply per byte, one test for a hit. */
+    uint32_t *delta;
+    uint8_t start[256]; /* bytes that leave the root state: the others are skipped there */
     int32_t *own;       /* per state: the literal that ends here, -1 none (owned) */
     uint32_t *report;   /* per state: first state on its fail chain with a literal, 0 none */
     uint32_t *dnext;    /* per state: the next such state after it (owned) */

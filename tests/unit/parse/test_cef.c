@@ -62,6 +62,23 @@ static void test_many_pairs(void **state)
     free(b);
 }
 
+/* rt= in milliseconds: a 13-digit value past 2262 is no time (no signed overflow, UBSan). */
+static void test_rt_out_of_range(void **state)
+{
+    (void)state;
+    static const char ok[] = "CEF:0|V|P|1|1|N|1|rt=1543270652000";
+    static const char big[] = "CEF:0|V|P|1|1|N|1|rt=9543274652000";
+    char b[64];
+    memcpy(b, ok, sizeof(ok) - 1);
+    mm_event_reset(&vc_ev, b, sizeof(ok) - 1, 7);
+    assert_int_equal(mm_parser_cef.parse(&vc_ev, b, sizeof(ok) - 1), MM_PARSE_OK);
+    assert_true(vc_ev.ts_ns == 1543270652000LL * 1000000);
+    memcpy(b, big, sizeof(big) - 1);
+    mm_event_reset(&vc_ev, b, sizeof(big) - 1, 7);
+    assert_int_equal(mm_parser_cef.parse(&vc_ev, b, sizeof(big) - 1), MM_PARSE_OK);
+    assert_true(vc_ev.ts_ns == 7);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -69,6 +86,7 @@ int main(void)
         cmocka_unit_test(test_truncations),
         cmocka_unit_test(test_newline_escape),
         cmocka_unit_test(test_many_pairs),
+        cmocka_unit_test(test_rt_out_of_range),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
