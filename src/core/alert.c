@@ -156,7 +156,10 @@ enum mm_err mm_alert_to_json(const struct mm_alert *a, struct mm_buf *out)
         rc = mm_buf_json_str(out, title, strlen(title));
     }
     if (rc == MM_OK) {
-        rc = mm_buf_printf(out, ",\"tags\":%s", a->tags_json ? a->tags_json : "[]");
+        rc = mm_buf_puts(out, ",\"tags\":");
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_puts(out, a->tags_json ? a->tags_json : "[]");
     }
     if (rc == MM_OK && a->rule_description != NULL) {
         rc = mm_buf_puts(out, ",\"description\":");
@@ -167,13 +170,23 @@ enum mm_err mm_alert_to_json(const struct mm_alert *a, struct mm_buf *out)
     if (rc == MM_OK) {
         rc = mm_buf_printf(out,
                            "},\"severity\":\"%s\",\"count\":%" PRIu64
-                           ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"group\":%s,\"fields\":%s"
-                           ",\"evidence\":[",
+                           ",\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"group\":",
                            mm_severity_name(a->severity), a->count,
                            mm_time_format(a->first_seen_ns, first, sizeof(first)),
-                           mm_time_format(a->last_seen_ns, last, sizeof(last)),
-                           a->group_json ? a->group_json : "{}",
-                           a->fields_json ? a->fields_json : "{}");
+                           mm_time_format(a->last_seen_ns, last, sizeof(last)));
+    }
+    /* the JSON blobs are appended as they are: printf would copy them twice, bytewise */
+    if (rc == MM_OK) {
+        rc = mm_buf_puts(out, a->group_json ? a->group_json : "{}");
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_puts(out, ",\"fields\":");
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_puts(out, a->fields_json ? a->fields_json : "{}");
+    }
+    if (rc == MM_OK) {
+        rc = mm_buf_puts(out, ",\"evidence\":[");
     }
     size_t ne = a->nevidence < MM_ALERT_MAX_EVIDENCE ? a->nevidence : MM_ALERT_MAX_EVIDENCE;
     for (size_t i = 0; i < ne && rc == MM_OK; i++) {

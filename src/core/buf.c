@@ -143,8 +143,67 @@ static size_t utf8_seq(const unsigned char *p, size_t n)
     return len;
 }
 
+/* Bytes copied into a JSON string as they are: printable ASCII but the quote and backslash. */
+static inline int json_plain(unsigned char c)
+{
+    return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+/*
+ * The common case: room for the worst (every byte as \u00XX) is reserved once and
+ * the string is written straight into it, with no call per escape.
+ */
+static void json_str_direct(struct mm_buf *b, const unsigned char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    char *o = b->p + b->len;
+    *o++ = '"';
+    size_t i = 0;
+    while (i < n) {
+        size_t j = i;
+        while (j < n && json_plain(p[j])) {
+            j++;
+        }
+        memcpy(o, p + i, j - i);
+        o += j - i;
+        i = j;
+        if (i == n) {
+            break;
+        }
+        unsigned char c = p[i];
+        const char *e = c == '"' ? "\\\"" : c == '\\' ? "\\\\" : c == '\n' ? "\\n" :
+                        c == '\r' ? "\\r" : c == '\t' ? "\\t" : NULL;
+        if (e != NULL) {
+            *o++ = e[0];
+            *o++ = e[1];
+            i++;
+            continue;
+        }
+        size_t len = c < 0x20 ? 0 : utf8_seq(p + i, n - i);
+        if (len == 0) {
+            memcpy(o, "\\u00", 4);
+            o[4] = hex[c >> 4];
+            o[5] = hex[c & 15];
+            o += 6;
+            i++;
+        } else {
+            memcpy(o, p + i, len);
+            o += len;
+            i += len;
+        }
+    }
+    *o++ = '"';
+    b->len = (size_t)(o - b->p);
+    b->p[b->len] = '\0';
+}
+
 enum mm_err mm_buf_json_str(struct mm_buf *b, const char *s, size_t n)
 {
+    if (n < (SIZE_MAX - 2) / 6 && reserve(b, n * 6 + 2) == MM_OK) {
+        json_str_direct(b, (const unsigned char *)s, n);
+        return MM_OK;
+    }
+    /* near the buffer's limit: append piece by piece, so that what fits still does */
     static const char hex[] = "0123456789abcdef";
     const unsigned char *p = (const unsigned char *)s;
     enum mm_err rc = mm_buf_putc(b, '"');
