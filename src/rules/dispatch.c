@@ -580,7 +580,18 @@ static enum mm_err insert(struct dispatch *dp, const struct bkey *k, size_t rule
             return MM_ENOMEM;
         }
         gmask_add(&ac->gm, gate);
-        return mm_rules_ac_add(ac, k->s, k->n, k->kind == K_SUFFIX, rule);
+        enum mm_err rc = mm_rules_ac_add(ac, k->s, k->n, k->kind == K_SUFFIX, rule);
+        if (rc != MM_OK || !k->keyword) {
+            return rc;
+        }
+        /* the keyword text is the message when there is one: its literals join the
+         * message automaton, so that text is scanned once (see keyword_text) */
+        struct acfield *mac = ac_of(dp, k->f, 0);
+        if (mac == NULL) {
+            return MM_ENOMEM;
+        }
+        gmask_add(&mac->gm, gate);
+        return mm_rules_ac_add(mac, k->s, k->n, k->kind == K_SUFFIX, rule);
     }
     case K_CIDR: {
         struct cslot *cs = cs_of(dp, k->f);
@@ -765,6 +776,9 @@ void mm_rules_dispatch_candidates(const struct mm_ruleset *rs, const struct mm_e
         const struct acfield *ac = &dp->ac[i];
         if (!gm_live(&ac->gm, passed)) {
             continue;
+        }
+        if (ac->keyword && ev->f[MM_F_MESSAGE].p != NULL) {
+            continue; /* its literals are in the message automaton too (insert) */
         }
         struct mm_str v = ac->keyword ? keyword_text(ev) : mm_rules_fref_get(&ac->f, ev);
         if (v.p != NULL) {

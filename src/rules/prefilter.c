@@ -12,8 +12,8 @@
  * evaluated, so the prefilter only ever says "maybe".
  *
  * Cost per event: one table step per byte of each field that has an
- * automaton (bytes that start no literal are skipped at the root without
- * one), plus the rules of the literals that occur.  Memory: states x
+ * automaton (at the root, positions whose first two bytes start no literal
+ * are skipped without one), plus the rules of the literals that occur.  Memory: states x
  * classes x 4 bytes; an automaton above MAX_DELTA entries is not built, and
  * then every rule keyed on it is a candidate whenever its gate passes.
  */
@@ -551,6 +551,43 @@ enum mm_err mm_rules_ac_add(struct acfield *ac, const char *s, size_t n, int suf
     return rc == 0 ? MM_OK : MM_ENOMEM;
 }
 
+static void mark_pair(uint64_t *pairs, unsigned char a, unsigned char b)
+{
+    unsigned char as[2] = {a, a}, bs[2] = {b, b};
+    if (a >= 'a' && a <= 'z') {
+        as[1] = (unsigned char)(a - 32);
+    }
+    if (b >= 'a' && b <= 'z') {
+        bs[1] = (unsigned char)(b - 32);
+    }
+    for (int i = 0; i < 2; i++) {
+        for (int j = 0; j < 2; j++) {
+            unsigned v = (unsigned)as[i] | (unsigned)bs[j] << 8;
+            pairs[v / 64] |= 1ULL << (v % 64);
+        }
+    }
+}
+
+/* The pair filter from the trie's first two levels; none when a literal is one byte. */
+static enum mm_err build_pairs(struct acfield *ac)
+{
+    for (uint32_t c = ac->trie[0].child; c != 0; c = ac->trie[c].sibling) {
+        if (ac->trie[c].lit >= 0) {
+            return MM_OK;
+        }
+    }
+    ac->pairs = calloc(65536 / 64, sizeof(uint64_t));
+    if (ac->pairs == NULL) {
+        return MM_ENOMEM;
+    }
+    for (uint32_t c = ac->trie[0].child; c != 0; c = ac->trie[c].sibling) {
+        for (uint32_t d = ac->trie[c].child; d != 0; d = ac->trie[d].sibling) {
+            mark_pair(ac->pairs, ac->trie[c].byte, ac->trie[d].byte);
+        }
+    }
+    return MM_OK;
+}
+
 enum mm_err mm_rules_ac_build(struct acfield *ac)
 {
     enum mm_err rc = MM_ENOMEM;
@@ -617,6 +654,9 @@ enum mm_err mm_rules_ac_build(struct acfield *ac)
     for (unsigned b = 0; b < 256; b++) {
         ac->start[b] = ac->delta[ac->cls[b]] != 0;
     }
+    if (build_pairs(ac) != MM_OK) {
+        goto out;
+    }
     rc = MM_OK;
 out:
     free(fail);
@@ -640,6 +680,7 @@ void mm_rules_ac_free(struct acfield *ac)
     free(ac->report);
     free(ac->dnext);
     free(ac->seen);
+    free(ac->pairs);
     memset(ac, 0, sizeof(*ac));
 }
 
@@ -656,6 +697,12 @@ static void found(const struct mm_ruleset *rs, const struct acfield *ac, uint32_
     }
 }
 
+static inline int pair_at(const uint64_t *pairs, const unsigned char *p)
+{
+    unsigned v = (unsigned)p[0] | (unsigned)p[1] << 8;
+    return (int)((pairs[v / 64] >> (v % 64)) & 1);
+}
+
 void mm_rules_ac_scan(const struct mm_ruleset *rs, const struct acfield *ac, struct mm_str v,
                       uint64_t epoch, uint64_t *cand)
 {
@@ -669,13 +716,21 @@ void mm_rules_ac_scan(const struct mm_ruleset *rs, const struct acfield *ac, str
     const uint32_t *delta = ac->delta;
     const uint8_t *cls = ac->cls;
     const uint8_t *start = ac->start;
+    const uint64_t *pairs = ac->pairs;
     size_t nc = ac->ncls;
     const unsigned char *p = (const unsigned char *)v.p;
     size_t n = v.n;
     uint32_t off = 0; /* row offset of the current state; 0 is the root */
     for (size_t i = 0; i < n; i++) {
-        if (off == 0) {
-            /* at the root most bytes start nothing: skip them without the table walk */
+        if (off == 0 && pairs != NULL) {
+            /* at the root most positions start nothing: skip them without the table walk */
+            while (i + 1 < n && !pair_at(pairs, p + i)) {
+                i++;
+            }
+            if (i + 1 >= n) {
+                break; /* one byte left, and every literal has two or more */
+            }
+        } else if (off == 0) {
             while (i < n && !start[p[i]]) {
                 i++;
             }

@@ -207,6 +207,10 @@ struct acfield {
      * when a literal ends in that state: no multiply per byte, one test for a hit. */
     uint32_t *delta;
     uint8_t start[256]; /* bytes that leave the root state: the others are skipped there */
+    /* the first two bytes of every literal, in either case, as a bit per little-endian
+     * 16-bit value (owned); NULL when a literal has one byte.  At the root, positions
+     * whose pair starts no literal are skipped without touching the automaton. */
+    uint64_t *pairs;
     int32_t *own;       /* per state: the literal that ends here, -1 none (owned) */
     uint32_t *report;   /* per state: first state on its fail chain with a literal, 0 none */
     uint32_t *dnext;    /* per state: the next such state after it (owned) */
