@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mimamori/buf.h"
 #include "mimamori/err.h"
@@ -93,22 +94,48 @@ static inline struct mm_str mm_event_get(const struct mm_event *ev, enum mm_fiel
 {
     return ev->f[id];
 }
-/* Set a field to a NUL-terminated static or long-lived string. */
-void mm_event_set_cstr(struct mm_event *ev, enum mm_field id, const char *s);
+/*
+ * Set a field to a NUL-terminated static or long-lived string.  Inline so
+ * that the length of a literal is known at compile time.
+ */
+static inline void mm_event_set_cstr(struct mm_event *ev, enum mm_field id, const char *s)
+{
+    mm_event_set(ev, id, s, strlen(s));
+}
 /* Copy p[0..n) into the scratch area; NULL when it does not fit. */
 char *mm_event_copy(struct mm_event *ev, const char *p, size_t n);
 /* Reserve n bytes of scratch to write into; NULL when it does not fit. */
 char *mm_event_alloc(struct mm_event *ev, size_t n);
 /* Set a field to a copy of p[0..n); MM_EFULL when scratch is exhausted. */
 enum mm_err mm_event_set_copy(struct mm_event *ev, enum mm_field id, const char *p, size_t n);
+/* mm_event_add with ns NULL (the lookup of the well-known names). */
+enum mm_err mm_event_add_named(struct mm_event *ev, const char *key, size_t keylen, const char *val,
+                               size_t vallen);
 /*
  * Add an extra field.  key and val are borrowed.  ns may be NULL; with ns
  * NULL a well-known name (fields.def) is stored in its fixed slot instead,
  * unless that slot is already set.  MM_EFULL (and nx_dropped++) when the
  * list is full.
  */
-enum mm_err mm_event_add(struct mm_event *ev, const char *ns, const char *key, size_t keylen,
-                         const char *val, size_t vallen);
+static inline enum mm_err mm_event_add(struct mm_event *ev, const char *ns, const char *key,
+                                       size_t keylen, const char *val, size_t vallen)
+{
+    if (ns == NULL) {
+        return mm_event_add_named(ev, key, keylen, val, vallen);
+    }
+    /* inline: parsers add a vendor key for every pair of every line */
+    if (ev->nx >= MM_EVENT_MAX_EXTRA) {
+        ev->nx_dropped++;
+        return MM_EFULL;
+    }
+    struct mm_xfield *x = &ev->x[ev->nx++];
+    x->ns = ns;
+    x->key.p = key;
+    x->key.n = (uint32_t)keylen;
+    x->val.p = val;
+    x->val.n = (uint32_t)vallen;
+    return MM_OK;
+}
 /* Find a value by full dotted name: well-known first, then extras (last wins). */
 struct mm_str mm_event_find(const struct mm_event *ev, const char *name, size_t n);
 /* The compare of an extra's full name with name[0..n). */

@@ -66,11 +66,6 @@ enum mm_field mm_field_lookup(const char *name, size_t n)
     return MM_F__COUNT;
 }
 
-void mm_event_set_cstr(struct mm_event *ev, enum mm_field id, const char *s)
-{
-    mm_event_set(ev, id, s, strlen(s));
-}
-
 char *mm_event_alloc(struct mm_event *ev, size_t n)
 {
     if (n > sizeof(ev->scratch) - ev->scratch_used) {
@@ -100,25 +95,23 @@ enum mm_err mm_event_set_copy(struct mm_event *ev, enum mm_field id, const char 
     return MM_OK;
 }
 
-enum mm_err mm_event_add(struct mm_event *ev, const char *ns, const char *key, size_t keylen,
-                         const char *val, size_t vallen)
+enum mm_err mm_event_add_named(struct mm_event *ev, const char *key, size_t keylen, const char *val,
+                               size_t vallen)
 {
-    if (ns == NULL) {
-        /* a well-known ECS name given as an extra goes to its slot, so readers look in one place */
-        enum mm_field id = mm_field_lookup(key, keylen);
-        if (id != MM_F__COUNT) {
-            if (ev->f[id].p == NULL) {
-                mm_event_set(ev, id, val, vallen);
-            }
-            return MM_OK;
+    /* a well-known ECS name given as an extra goes to its slot, so readers look in one place */
+    enum mm_field id = mm_field_lookup(key, keylen);
+    if (id != MM_F__COUNT) {
+        if (ev->f[id].p == NULL) {
+            mm_event_set(ev, id, val, vallen);
         }
+        return MM_OK;
     }
     if (ev->nx >= MM_EVENT_MAX_EXTRA) {
         ev->nx_dropped++;
         return MM_EFULL;
     }
     struct mm_xfield *x = &ev->x[ev->nx++];
-    x->ns = ns;
+    x->ns = NULL;
     x->key.p = key;
     x->key.n = (uint32_t)keylen;
     x->val.p = val;
@@ -126,14 +119,39 @@ enum mm_err mm_event_add(struct mm_event *ev, const char *ns, const char *key, s
     return MM_OK;
 }
 
+/* p[0..n) == q[0..n), byte by byte: the names compared here are short. */
+static int same_bytes(const char *p, const char *q, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] != q[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/*
+ * Rules look fields up by name among all extras, so most calls are misses:
+ * the key (at the end of name, after a '.') is compared before the
+ * namespace, whose length is not stored (it is a C string) and so is not
+ * measured unless the rest matched.
+ */
 int mm_xfield_is(const struct mm_xfield *x, const char *name, size_t n)
 {
+    size_t kn = x->key.n;
     if (x->ns == NULL) {
-        return x->key.n == n && memcmp(x->key.p, name, n) == 0;
+        return kn == n && same_bytes(x->key.p, name, n);
     }
-    size_t nl = strlen(x->ns);
-    return n == nl + 1 + x->key.n && memcmp(name, x->ns, nl) == 0 && name[nl] == '.' &&
-           memcmp(name + nl + 1, x->key.p, x->key.n) == 0;
+    if (n <= kn || name[n - kn - 1] != '.' || !same_bytes(name + n - kn, x->key.p, kn)) {
+        return 0;
+    }
+    size_t nl = n - kn - 1; /* the namespace must be exactly name[0..nl) */
+    for (size_t i = 0; i < nl; i++) {
+        if (x->ns[i] == '\0' || x->ns[i] != name[i]) {
+            return 0;
+        }
+    }
+    return x->ns[nl] == '\0';
 }
 
 size_t mm_xfield_name(const struct mm_xfield *x, char *dst, size_t dstlen)

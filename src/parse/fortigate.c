@@ -17,6 +17,7 @@
 
 #include "mimamori/net.h"
 #include "parse/keytab.h"
+#include "parse/kv_int.h"
 #include "parse/vendor_util.h"
 
 #define NS "fortinet"
@@ -102,6 +103,32 @@ enum {
     SEEN_SOPHOS = 32
 };
 
+/* All that decides the score but SEEN_SOPHOS: the score is 95 unless a Sophos key follows. */
+#define SEEN_DECIDED(s)                                                                            \
+    (((s) & (SEEN_LOGID | SEEN_OLDLOGID)) && ((s) & SEEN_TYPE) && ((s) & SEEN_DEVID_FG))
+
+/*
+ * Whether "log_component=" or "log_type=" stands at a token start in
+ * q[0..end), q being one.  memchr for the '_' instead of a test at every
+ * token: FortiOS keys hold no '_' (the 4.x ones aside), so this is one
+ * vector scan of the rest of the span.
+ */
+static int sophos_key_in(const char *q, const char *end)
+{
+    for (const char *u = q; (u = memchr(u, '_', (size_t)(end - u))) != NULL; u++) {
+        const char *t = u - 3; /* the token would start at the 'l' of "log_" */
+        if (u - q < 3 || (t > q && t[-1] != ' ')) {
+            continue;
+        }
+        size_t rest = (size_t)(end - t);
+        if ((rest >= 14 && memcmp(t, "log_component=", 14) == 0) ||
+            (rest >= 9 && memcmp(t, "log_type=", 9) == 0)) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Which of the signature keys stand at a token start: one pass, no memmem per key. */
 static unsigned detect_scan(const char *p, size_t len)
 {
@@ -141,6 +168,9 @@ static unsigned detect_scan(const char *p, size_t len)
         /* on to the next token (FortiOS separates pairs with single spaces) */
         const char *sp = memchr(q, ' ', rest);
         q = sp != NULL ? sp + 1 : end;
+        if (SEEN_DECIDED(seen) && !(seen & SEEN_SOPHOS)) {
+            return q < end && sophos_key_in(q, end) ? seen | SEEN_SOPHOS : seen;
+        }
     }
     return seen;
 #undef AT
@@ -492,13 +522,13 @@ static enum mm_parse_rc fortigate_parse(struct mm_event *ev, const char *body, s
     struct mm_str v[K__COUNT];
     memset(v, 0, sizeof(v));
     size_t off = skip_prefix(body, len);
-    struct mm_kv_iter it;
-    mm_kv_init(&it, body + off, len - off, '\0');
+    const char *p = body + off, *end = body + len;
     struct mm_str key, val;
     int escaped;
+    unsigned keycls;
     size_t npairs = 0;
-    while (mm_kv_next(&it, &key, &val, &escaped)) {
-        if (!vu_plausible_key(key)) {
+    while (kv_next(&p, end, ' ', &key, &val, &escaped, &keycls)) { /* mm_kv_next, blanks only */
+        if (!kv_plausible(key, keycls)) {
             continue;
         }
         if (escaped) {

@@ -129,11 +129,50 @@ static inline int vu_digits(struct mm_str s)
     return s.p != NULL && s.n <= VU_NUM_MAX && vu_all_digits(s.p, s.n);
 }
 
+/*
+ * p[0..n), made of digits and dots only, is a dotted quad as inet_pton(AF_INET)
+ * reads it: four decimal octets 0..255, no leading zeros.  The address fields
+ * of every firewall line are checked, and mm_addr_parse (copy, strchr, two
+ * inet_pton calls) costs several times this loop.
+ */
+static inline int vu_ipv4_digits(const char *p, size_t n)
+{
+    unsigned octets = 0, ndig = 0, v = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '.') {
+            if (ndig == 0 || octets == 4) {
+                return 0;
+            }
+            ndig = 0;
+            v = 0;
+            continue;
+        }
+        if (ndig > 0 && v == 0) {
+            return 0; /* leading zero */
+        }
+        v = v * 10 + (unsigned)(p[i] - '0');
+        if (v > 255 || (ndig++ == 0 && ++octets > 4)) {
+            return 0;
+        }
+    }
+    return octets == 4;
+}
+
 /* p[0..n) is an IPv4 or IPv6 address (mm_addr_parse; at most 64 bytes). */
 static inline int vu_ip_n(const char *p, size_t n)
 {
+    if (p == NULL || n == 0 || n > 64) {
+        return 0;
+    }
+    size_t i = 0;
+    while (i < n && (vu_is_digit(p[i]) || p[i] == '.')) {
+        i++;
+    }
+    if (i == n) {
+        return vu_ipv4_digits(p, n); /* no IPv6 address is all digits and dots */
+    }
     struct mm_addr a;
-    return p != NULL && n > 0 && n <= 64 && mm_addr_parse(&a, p, n) == MM_OK;
+    return mm_addr_parse(&a, p, n) == MM_OK;
 }
 
 static inline int vu_ip(struct mm_str s)
@@ -144,17 +183,31 @@ static inline int vu_ip(struct mm_str s)
 /* Key shape: letters, digits, '_', '-', '.'; starting with a letter or '_'; 1..64. */
 static inline int vu_plausible_key(struct mm_str k)
 {
-    if (k.p == NULL || k.n == 0 || k.n > 64) {
-        return 0;
-    }
-    char c0 = k.p[0];
-    if (!((c0 >= 'a' && c0 <= 'z') || (c0 >= 'A' && c0 <= 'Z') || c0 == '_')) {
+    /* a table, as this runs for every byte of every key: 3 may start a key, 2 may follow */
+#define VU_K(c, v) [c] = v
+    /* clang-format off */
+    static const unsigned char cls[256] = {
+        VU_K('_', 3), VU_K('-', 2), VU_K('.', 2),
+        VU_K('0', 2), VU_K('1', 2), VU_K('2', 2), VU_K('3', 2), VU_K('4', 2),
+        VU_K('5', 2), VU_K('6', 2), VU_K('7', 2), VU_K('8', 2), VU_K('9', 2),
+        VU_K('a', 3), VU_K('b', 3), VU_K('c', 3), VU_K('d', 3), VU_K('e', 3), VU_K('f', 3),
+        VU_K('g', 3), VU_K('h', 3), VU_K('i', 3), VU_K('j', 3), VU_K('k', 3), VU_K('l', 3),
+        VU_K('m', 3), VU_K('n', 3), VU_K('o', 3), VU_K('p', 3), VU_K('q', 3), VU_K('r', 3),
+        VU_K('s', 3), VU_K('t', 3), VU_K('u', 3), VU_K('v', 3), VU_K('w', 3), VU_K('x', 3),
+        VU_K('y', 3), VU_K('z', 3),
+        VU_K('A', 3), VU_K('B', 3), VU_K('C', 3), VU_K('D', 3), VU_K('E', 3), VU_K('F', 3),
+        VU_K('G', 3), VU_K('H', 3), VU_K('I', 3), VU_K('J', 3), VU_K('K', 3), VU_K('L', 3),
+        VU_K('M', 3), VU_K('N', 3), VU_K('O', 3), VU_K('P', 3), VU_K('Q', 3), VU_K('R', 3),
+        VU_K('S', 3), VU_K('T', 3), VU_K('U', 3), VU_K('V', 3), VU_K('W', 3), VU_K('X', 3),
+        VU_K('Y', 3), VU_K('Z', 3),
+    };
+    /* clang-format on */
+#undef VU_K
+    if (k.p == NULL || k.n == 0 || k.n > 64 || cls[(unsigned char)k.p[0]] != 3) {
         return 0;
     }
     for (uint32_t i = 1; i < k.n; i++) {
-        char c = k.p[i];
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || vu_is_digit(c) || c == '_' ||
-              c == '-' || c == '.')) {
+        if (cls[(unsigned char)k.p[i]] == 0) {
             return 0;
         }
     }
