@@ -8,6 +8,7 @@
 #ifndef MM_PARSE_KV_INT_H
 #define MM_PARSE_KV_INT_H
 
+#include <stdint.h>
 #include <string.h>
 
 #include "mimamori/parse.h"
@@ -51,23 +52,136 @@ static inline int kv_ends_token(char ch, char stop)
     return (kv_class(ch) & KV_BLANK) || (stop != ' ' && ch == stop);
 }
 
+/*
+ * Word-at-a-time scans (SWAR): 8 bytes per step instead of one, for the key,
+ * value and quoted-value ends, which are most of a line's bytes.  Only where
+ * a word's first byte is the first byte in memory (little-endian), and only
+ * while 8 bytes remain before end, so that nothing past end is read.
+ */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define KV_SWAR 1
+#else
+#define KV_SWAR 0
+#endif
+
+#define KV_ONES 0x0101010101010101ULL
+#define KV_HIGH 0x8080808080808080ULL
+
+static inline uint64_t kv_load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/*
+ * The high bit of each byte of w equal to c.  Bytes above the first match
+ * may be marked wrongly (a borrow runs upwards), so only the lowest mark is
+ * exact, which is all the scans use.
+ */
+static inline uint64_t kv_bytes_eq(uint64_t w, unsigned char c)
+{
+    uint64_t x = w ^ (KV_ONES * c);
+    return (x - KV_ONES) & ~x & KV_HIGH;
+}
+
+/*
+ * The high bit of each byte of w that is not an ASCII letter; exact in every
+ * byte (no carry crosses a byte).  OR 0x20 folds 'A'..'Z' onto 'a'..'z' and
+ * moves no other byte into that range.
+ */
+static inline uint64_t kv_bytes_not_letter(uint64_t w)
+{
+    uint64_t x = (w | (KV_ONES * 0x20)) & ~KV_HIGH;
+    uint64_t in = (KV_ONES * (127 + 'z' + 1) - x) & ~w & (x + KV_ONES * (127 - ('a' - 1)));
+    return ~in & KV_HIGH;
+}
+
+/* The high bit of each byte of w below 0x21 (blanks, controls); only the lowest is exact. */
+static inline uint64_t kv_bytes_low(uint64_t w)
+{
+    return (w - KV_ONES * 0x21) & ~w & KV_HIGH;
+}
+
+/* The index of the lowest marked byte of a non-zero mark word. */
+static inline unsigned kv_first(uint64_t marks)
+{
+    return (unsigned)__builtin_ctzll(marks) >> 3;
+}
+
 /* Move past the rest of a token: to the next blank or separator. */
 static inline const char *kv_skip_token(const char *p, const char *end, char stop)
 {
+#if KV_SWAR
+    /* to the first byte below 0x21 (or the separator); a control byte there is stepped over */
+    while (end - p >= 8) {
+        uint64_t w = kv_load8(p);
+        uint64_t m = kv_bytes_low(w);
+        if (stop != ' ') {
+            m |= kv_bytes_eq(w, (unsigned char)stop);
+        }
+        if (m == 0) {
+            p += 8;
+            continue;
+        }
+        p += kv_first(m);
+        if (kv_ends_token(*p, stop)) {
+            return p;
+        }
+        p++;
+    }
+#endif
     while (p < end && !kv_ends_token(*p, stop)) {
         p++;
     }
     return p;
 }
 
+/*
+ * The end of a run of key bytes from p; *all gets the classes they share.
+ * Letters (which have every class) are skipped 8 at a time.
+ */
+static inline const char *kv_key_end(const char *p, const char *end, unsigned *all)
+{
+    unsigned c;
+    for (;;) {
+#if KV_SWAR
+        if (end - p >= 8) {
+            uint64_t m = kv_bytes_not_letter(kv_load8(p));
+            if (m == 0) {
+                p += 8;
+                continue;
+            }
+            p += kv_first(m);
+        }
+#endif
+        if (p >= end || !((c = kv_class(*p)) & KV_KEY)) {
+            return p;
+        }
+        *all &= c;
+        p++;
+    }
+}
+
 /* A quoted value from just after the opening quote q: its end (the closing quote or end). */
 static inline const char *kv_quoted_end(const char *p, const char *end, char q, int *escaped)
 {
     /* the common case: no backslash before the closing quote */
-    const char *cq = memchr(p, q, (size_t)(end - p));
-    if (cq != NULL && memchr(p, '\\', (size_t)(cq - p)) == NULL) {
-        return cq;
+#if KV_SWAR
+    while (end - p >= 8) {
+        uint64_t w = kv_load8(p);
+        uint64_t m = kv_bytes_eq(w, (unsigned char)q) | kv_bytes_eq(w, '\\');
+        if (m != 0) {
+            p += kv_first(m);
+            break;
+        }
+        p += 8;
     }
+#endif
+    while (p < end && *p != q && *p != '\\') {
+        p++;
+    }
+    /* from the first backslash on (nothing before it is a quote or a backslash) */
     while (p < end && *p != q) {
         if (*p == '\\') {
             *escaped = 1;
@@ -98,11 +212,8 @@ static inline int kv_next(const char **pp, const char *end, char stop, struct mm
             return 0;
         }
         const char *k = p;
-        unsigned all = KV_KEY | KV_PLAIN | KV_START, c;
-        while (p < end && ((c = kv_class(*p)) & KV_KEY)) {
-            all &= c;
-            p++;
-        }
+        unsigned all = KV_KEY | KV_PLAIN | KV_START;
+        p = kv_key_end(p, end, &all);
         if (p == k || (p < end && *p != '=' && !kv_ends_token(*p, stop))) {
             p = kv_skip_token(p == k ? p + 1 : p, end, stop); /* garbage: not a key */
             continue;
@@ -127,7 +238,8 @@ static inline int kv_next(const char **pp, const char *end, char stop, struct mm
             if (p < end) {
                 p++; /* the closing quote */
             }
-            *pp = kv_skip_token(p, end, stop); /* junk glued to the quote is dropped */
+            /* junk glued to the quote is dropped; mostly a blank follows at once */
+            *pp = p >= end || kv_ends_token(*p, stop) ? p : kv_skip_token(p, end, stop);
             return 1;
         }
         const char *v = p;

@@ -26,105 +26,132 @@
 #define NS "panw"
 #define MAXF 160 /* CSV fields read; PAN-OS 11 TRAFFIC has ~120 */
 
-/* Field names per log type, by position; NULL = FUTURE_USE / not kept. */
-static const char *const common[] = {NULL, "receive_time", "serial", "type", "subtype", NULL,
-                                     "time_generated"};
+/*
+ * Field names per log type, by position; NO = FUTURE_USE / not kept.  With
+ * their lengths: every field of every line is added under its name.
+ */
+struct pname {
+    const char *s;
+    uint8_t n;
+};
+#define N(lit) {lit, sizeof(lit) - 1}
+#define NO {NULL, 0}
 
-static const char *const traffic_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "src", "dst",
-    "natsrc", "natdst", "rule", "srcuser", "dstuser", "app", "vsys", "from", "to", "inbound_if",
-    "outbound_if", "logset", NULL, "sessionid", "repeatcnt", "sport", "dport", "natsport",
-    "natdport", "flags", "proto", "action", "bytes", "bytes_sent", "bytes_received", "packets",
-    "start", "elapsed", "category", NULL, "seqno", "actionflags", "srcloc", "dstloc", NULL,
-    "pkts_sent", "pkts_received", "session_end_reason", "dg_hier_level_1", "dg_hier_level_2",
-    "dg_hier_level_3", "dg_hier_level_4", "vsys_name", "device_name", "action_source",
-    "src_uuid", "dst_uuid", "tunnelid", "monitortag", "parent_session_id", "parent_start_time",
-    "tunnel", "assoc_id", "chunks", "chunks_sent", "chunks_received", "rule_uuid",
-    "http2_connection", "link_change_count", "policy_id", "link_switches", "sdwan_cluster",
-    "sdwan_device_type", "sdwan_cluster_type", "sdwan_site", "dynusergroup_name", "xff_ip",
-    "src_category", "src_profile", "src_model", "src_vendor", "src_osfamily", "src_osversion",
-    "src_host", "src_mac", "dst_category", "dst_profile", "dst_model", "dst_vendor",
-    "dst_osfamily", "dst_osversion", "dst_host", "dst_mac", "container_id", "pod_namespace",
-    "pod_name", "src_edl", "dst_edl", "hostid", "serialnumber", "src_dag", "dst_dag",
-    "session_owner", "high_res_timestamp", "nssai_sst", "nssai_sd", "subcategory_of_app",
-    "category_of_app", "technology_of_app", "risk_of_app", "characteristic_of_app",
-    "container_of_app", "tunneled_app", "is_saas_of_app", "sanctioned_state_of_app",
-    "offloaded"};
+/* clang-format off */
+static const struct pname common[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated")};
 
-static const char *const threat_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "src", "dst",
-    "natsrc", "natdst", "rule", "srcuser", "dstuser", "app", "vsys", "from", "to", "inbound_if",
-    "outbound_if", "logset", NULL, "sessionid", "repeatcnt", "sport", "dport", "natsport",
-    "natdport", "flags", "proto", "action", "misc", "threatid", "category", "severity",
-    "direction", "seqno", "actionflags", "srcloc", "dstloc", NULL, "contenttype", "pcap_id",
-    "filedigest", "cloud", "url_idx", "user_agent", "filetype", "xff", "referer", "sender",
-    "subject", "recipient", "reportid", "dg_hier_level_1", "dg_hier_level_2",
-    "dg_hier_level_3", "dg_hier_level_4", "vsys_name", "device_name", NULL, "src_uuid",
-    "dst_uuid", "http_method", "tunnelid", "monitortag", "parent_session_id",
-    "parent_start_time", "tunnel", "thr_category", "contentver", NULL, "assoc_id", "ppid",
-    "http_headers", "url_category_list", "rule_uuid", "http2_connection", "dynusergroup_name",
-    "xff_ip", "src_category", "src_profile", "src_model", "src_vendor", "src_osfamily",
-    "src_osversion", "src_host", "src_mac", "dst_category", "dst_profile", "dst_model",
-    "dst_vendor", "dst_osfamily", "dst_osversion", "dst_host", "dst_mac", "container_id",
-    "pod_namespace", "pod_name", "src_edl", "dst_edl", "hostid", "serialnumber", "domain_edl",
-    "src_dag", "dst_dag", "partial_hash", "high_res_timestamp", "reason", "justification",
-    "nssai_sst"};
+static const struct pname traffic_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("src"),
+    N("dst"), N("natsrc"), N("natdst"), N("rule"), N("srcuser"), N("dstuser"), N("app"), N("vsys"),
+    N("from"), N("to"), N("inbound_if"), N("outbound_if"), N("logset"), NO, N("sessionid"),
+    N("repeatcnt"), N("sport"), N("dport"), N("natsport"), N("natdport"), N("flags"), N("proto"),
+    N("action"), N("bytes"), N("bytes_sent"), N("bytes_received"), N("packets"), N("start"),
+    N("elapsed"), N("category"), NO, N("seqno"), N("actionflags"), N("srcloc"), N("dstloc"), NO,
+    N("pkts_sent"), N("pkts_received"), N("session_end_reason"), N("dg_hier_level_1"),
+    N("dg_hier_level_2"), N("dg_hier_level_3"), N("dg_hier_level_4"), N("vsys_name"),
+    N("device_name"), N("action_source"), N("src_uuid"), N("dst_uuid"), N("tunnelid"),
+    N("monitortag"), N("parent_session_id"), N("parent_start_time"), N("tunnel"), N("assoc_id"),
+    N("chunks"), N("chunks_sent"), N("chunks_received"), N("rule_uuid"), N("http2_connection"),
+    N("link_change_count"), N("policy_id"), N("link_switches"), N("sdwan_cluster"),
+    N("sdwan_device_type"), N("sdwan_cluster_type"), N("sdwan_site"), N("dynusergroup_name"),
+    N("xff_ip"), N("src_category"), N("src_profile"), N("src_model"), N("src_vendor"),
+    N("src_osfamily"), N("src_osversion"), N("src_host"), N("src_mac"), N("dst_category"),
+    N("dst_profile"), N("dst_model"), N("dst_vendor"), N("dst_osfamily"), N("dst_osversion"),
+    N("dst_host"), N("dst_mac"), N("container_id"), N("pod_namespace"), N("pod_name"), N("src_edl"),
+    N("dst_edl"), N("hostid"), N("serialnumber"), N("src_dag"), N("dst_dag"), N("session_owner"),
+    N("high_res_timestamp"), N("nssai_sst"), N("nssai_sd"), N("subcategory_of_app"),
+    N("category_of_app"), N("technology_of_app"), N("risk_of_app"), N("characteristic_of_app"),
+    N("container_of_app"), N("tunneled_app"), N("is_saas_of_app"), N("sanctioned_state_of_app"),
+    N("offloaded")};
 
-static const char *const system_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "vsys",
-    "eventid", "object", NULL, NULL, "module", "severity", "opaque", "seqno", "actionflags",
-    "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4", "vsys_name",
-    "device_name", NULL, NULL, "high_res_timestamp"};
+static const struct pname threat_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("src"),
+    N("dst"), N("natsrc"), N("natdst"), N("rule"), N("srcuser"), N("dstuser"), N("app"), N("vsys"),
+    N("from"), N("to"), N("inbound_if"), N("outbound_if"), N("logset"), NO, N("sessionid"),
+    N("repeatcnt"), N("sport"), N("dport"), N("natsport"), N("natdport"), N("flags"), N("proto"),
+    N("action"), N("misc"), N("threatid"), N("category"), N("severity"), N("direction"), N("seqno"),
+    N("actionflags"), N("srcloc"), N("dstloc"), NO, N("contenttype"), N("pcap_id"), N("filedigest"),
+    N("cloud"), N("url_idx"), N("user_agent"), N("filetype"), N("xff"), N("referer"), N("sender"),
+    N("subject"), N("recipient"), N("reportid"), N("dg_hier_level_1"), N("dg_hier_level_2"),
+    N("dg_hier_level_3"), N("dg_hier_level_4"), N("vsys_name"), N("device_name"), NO, N("src_uuid"),
+    N("dst_uuid"), N("http_method"), N("tunnelid"), N("monitortag"), N("parent_session_id"),
+    N("parent_start_time"), N("tunnel"), N("thr_category"), N("contentver"), NO, N("assoc_id"),
+    N("ppid"), N("http_headers"), N("url_category_list"), N("rule_uuid"), N("http2_connection"),
+    N("dynusergroup_name"), N("xff_ip"), N("src_category"), N("src_profile"), N("src_model"),
+    N("src_vendor"), N("src_osfamily"), N("src_osversion"), N("src_host"), N("src_mac"),
+    N("dst_category"), N("dst_profile"), N("dst_model"), N("dst_vendor"), N("dst_osfamily"),
+    N("dst_osversion"), N("dst_host"), N("dst_mac"), N("container_id"), N("pod_namespace"),
+    N("pod_name"), N("src_edl"), N("dst_edl"), N("hostid"), N("serialnumber"), N("domain_edl"),
+    N("src_dag"), N("dst_dag"), N("partial_hash"), N("high_res_timestamp"), N("reason"),
+    N("justification"), N("nssai_sst")};
+
+static const struct pname system_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("vsys"),
+    N("eventid"), N("object"), NO, NO, N("module"), N("severity"), N("opaque"), N("seqno"),
+    N("actionflags"), N("dg_hier_level_1"), N("dg_hier_level_2"), N("dg_hier_level_3"),
+    N("dg_hier_level_4"), N("vsys_name"), N("device_name"), NO, NO, N("high_res_timestamp")};
 
 /* PAN-OS 8.x; 9.0+ inserts before_change_detail, after_change_detail at 14-15 (see below). */
-static const char *const config_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "host", "vsys",
-    "cmd", "admin", "client", "result", "path", "seqno", "actionflags", "dg_hier_level_1",
-    "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4", "vsys_name", "device_name"};
+static const struct pname config_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("host"),
+    N("vsys"), N("cmd"), N("admin"), N("client"), N("result"), N("path"), N("seqno"),
+    N("actionflags"), N("dg_hier_level_1"), N("dg_hier_level_2"), N("dg_hier_level_3"),
+    N("dg_hier_level_4"), N("vsys_name"), N("device_name")};
 
-static const char *const config9_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "host", "vsys",
-    "cmd", "admin", "client", "result", "path", "before_change_detail", "after_change_detail",
-    "seqno", "actionflags", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
-    "dg_hier_level_4", "vsys_name", "device_name", NULL, NULL, "high_res_timestamp"};
+static const struct pname config9_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("host"),
+    N("vsys"), N("cmd"), N("admin"), N("client"), N("result"), N("path"), N("before_change_detail"),
+    N("after_change_detail"), N("seqno"), N("actionflags"), N("dg_hier_level_1"),
+    N("dg_hier_level_2"), N("dg_hier_level_3"), N("dg_hier_level_4"), N("vsys_name"),
+    N("device_name"), NO, NO, N("high_res_timestamp")};
 
-static const char *const globalprotect_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "vsys",
-    "eventid", "stage", "auth_method", "tunnel_type", "srcuser", "srcregion", "machinename",
-    "public_ip", "public_ipv6", "private_ip", "private_ipv6", "hostid", "serialnumber",
-    "client_ver", "client_os", "client_os_ver", "repeatcnt", "reason", "error", "opaque",
-    "status", "location", "login_duration", "connect_method", "error_code", "portal", "seqno",
-    "actionflags", "high_res_timestamp", "selection_type", "response_time", "priority",
-    "attempted_gateways", "gateway", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
-    "dg_hier_level_4", "vsys_name", "device_name", "vsys_id"};
+static const struct pname globalprotect_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("vsys"),
+    N("eventid"), N("stage"), N("auth_method"), N("tunnel_type"), N("srcuser"), N("srcregion"),
+    N("machinename"), N("public_ip"), N("public_ipv6"), N("private_ip"), N("private_ipv6"),
+    N("hostid"), N("serialnumber"), N("client_ver"), N("client_os"), N("client_os_ver"),
+    N("repeatcnt"), N("reason"), N("error"), N("opaque"), N("status"), N("location"),
+    N("login_duration"), N("connect_method"), N("error_code"), N("portal"), N("seqno"),
+    N("actionflags"), N("high_res_timestamp"), N("selection_type"), N("response_time"),
+    N("priority"), N("attempted_gateways"), N("gateway"), N("dg_hier_level_1"),
+    N("dg_hier_level_2"), N("dg_hier_level_3"), N("dg_hier_level_4"), N("vsys_name"),
+    N("device_name"), N("vsys_id")};
 
-static const char *const hipmatch_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "srcuser",
-    "vsys", "machinename", "os", "src", "matchname", "repeatcnt", "matchtype", NULL, NULL,
-    "seqno", "actionflags", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
-    "dg_hier_level_4", "vsys_name", "device_name", "vsys_id", "srcipv6", "hostid",
-    "serialnumber", "mac", "high_res_timestamp"};
+static const struct pname hipmatch_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"),
+    N("srcuser"), N("vsys"), N("machinename"), N("os"), N("src"), N("matchname"), N("repeatcnt"),
+    N("matchtype"), NO, NO, N("seqno"), N("actionflags"), N("dg_hier_level_1"),
+    N("dg_hier_level_2"), N("dg_hier_level_3"), N("dg_hier_level_4"), N("vsys_name"),
+    N("device_name"), N("vsys_id"), N("srcipv6"), N("hostid"), N("serialnumber"), N("mac"),
+    N("high_res_timestamp")};
 
-static const char *const correlation_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "src", "srcuser",
-    "vsys", "category", "severity", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3",
-    "dg_hier_level_4", "vsys_name", "device_name", "vsys_id", "objectname", "object_id",
-    "evidence"};
+static const struct pname correlation_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("src"),
+    N("srcuser"), N("vsys"), N("category"), N("severity"), N("dg_hier_level_1"),
+    N("dg_hier_level_2"), N("dg_hier_level_3"), N("dg_hier_level_4"), N("vsys_name"),
+    N("device_name"), N("vsys_id"), N("objectname"), N("object_id"), N("evidence")};
 
-static const char *const auth_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "vsys", "ip",
-    "user", "normalize_user", "object", "authpolicy", "repeatcnt", "authid", "vendor",
-    "logset", "serverprofile", "desc", "clienttype", "event", "factorno", "seqno",
-    "actionflags", "dg_hier_level_1", "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4",
-    "vsys_name", "device_name", "vsys_id", "authproto", "rule_uuid", "high_res_timestamp"};
+static const struct pname auth_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("vsys"),
+    N("ip"), N("user"), N("normalize_user"), N("object"), N("authpolicy"), N("repeatcnt"),
+    N("authid"), N("vendor"), N("logset"), N("serverprofile"), N("desc"), N("clienttype"),
+    N("event"), N("factorno"), N("seqno"), N("actionflags"), N("dg_hier_level_1"),
+    N("dg_hier_level_2"), N("dg_hier_level_3"), N("dg_hier_level_4"), N("vsys_name"),
+    N("device_name"), N("vsys_id"), N("authproto"), N("rule_uuid"), N("high_res_timestamp")};
 
-static const char *const userid_names[] = {
-    NULL, "receive_time", "serial", "type", "subtype", NULL, "time_generated", "vsys", "ip",
-    "user", "datasourcename", "eventid", "repeatcnt", "timeout", "beginport", "endport",
-    "datasource", "datasourcetype", "seqno", "actionflags", "dg_hier_level_1",
-    "dg_hier_level_2", "dg_hier_level_3", "dg_hier_level_4", "vsys_name", "device_name",
-    "vsys_id", "factortype", "factorcompletiontime", "factorno", "ugflags", "userbysource",
-    "tag_name", "high_res_timestamp", "origindatasource"};
+static const struct pname userid_names[] = {
+    NO, N("receive_time"), N("serial"), N("type"), N("subtype"), NO, N("time_generated"), N("vsys"),
+    N("ip"), N("user"), N("datasourcename"), N("eventid"), N("repeatcnt"), N("timeout"),
+    N("beginport"), N("endport"), N("datasource"), N("datasourcetype"), N("seqno"),
+    N("actionflags"), N("dg_hier_level_1"), N("dg_hier_level_2"), N("dg_hier_level_3"),
+    N("dg_hier_level_4"), N("vsys_name"), N("device_name"), N("vsys_id"), N("factortype"),
+    N("factorcompletiontime"), N("factorno"), N("ugflags"), N("userbysource"), N("tag_name"),
+    N("high_res_timestamp"), N("origindatasource")};
+
+/* clang-format on */
+#undef N
+#undef NO
 
 enum ptype {
     T_OTHER, T_TRAFFIC, T_THREAT, T_SYSTEM, T_CONFIG, T_GLOBALPROTECT, T_HIPMATCH,
@@ -133,7 +160,7 @@ enum ptype {
 
 struct typeinfo {
     enum ptype t;
-    const char *const *names;
+    const struct pname *names;
     size_t nnames;
 };
 
@@ -789,15 +816,15 @@ static enum mm_parse_rc paloalto_parse(struct mm_event *ev, const char *body, si
                                           MAXF - (size_t)shift);
     const struct typeinfo *ti = lookup_type(type);
     enum ptype t = ti != NULL ? ti->t : T_OTHER;
-    const char *const *names = ti != NULL ? ti->names : common;
+    const struct pname *names = ti != NULL ? ti->names : common;
     size_t nnames = ti != NULL ? ti->nnames : sizeof(common) / sizeof(common[0]);
     if (t == T_CONFIG && config_v9(f, nf)) {
         names = config9_names;
         nnames = sizeof(config9_names) / sizeof(config9_names[0]);
     }
     for (size_t i = 0; i < nf && i < nnames; i++) {
-        if (names[i] != NULL && f[i].n > 0) {
-            mm_event_add(ev, NS, names[i], strlen(names[i]), f[i].p, f[i].n);
+        if (names[i].s != NULL && f[i].n > 0) {
+            mm_event_add(ev, NS, names[i].s, names[i].n, f[i].p, f[i].n);
         }
     }
 

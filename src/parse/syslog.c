@@ -240,13 +240,17 @@ static void cache_bind(struct mm_tzcache *tc, const struct mm_tz *tz)
         tc->tz = tz;
         tc->init = 1;
         tc->now_hour = INT64_MIN;
+        tc->now_day = INT64_MIN;
         for (size_t i = 0; i < MM_TZCACHE_SLOTS; i++) {
             tc->slot[i].local_hour = INT64_MIN;
         }
     }
 }
 
-/* Local civil time of now_ns; the zone lookup is cached per UTC hour. */
+/*
+ * The local year and month of now_ns (only those fields of out are set); the
+ * zone lookup is cached per UTC hour, the date per local day.
+ */
 static void local_now(const struct mm_tz *tz, struct mm_tzcache *tc, int64_t now_ns,
                       struct mm_civil *out)
 {
@@ -272,7 +276,18 @@ static void local_now(const struct mm_tz *tz, struct mm_tzcache *tc, int64_t now
         tc->now_hour = hour;
         tc->now_off = a;
     }
-    mm_tz_from_utc(NULL, now_ns + (int64_t)tc->now_off * NS_PER_SEC, out);
+    /* the local date changes once a day: its civil form is kept (year and month are read) */
+    int64_t local = now_ns + (int64_t)tc->now_off * NS_PER_SEC;
+    int64_t day = floor_div(local, NS_PER_DAY);
+    if (day != tc->now_day) {
+        mm_tz_from_utc(NULL, local, out);
+        tc->now_day = day;
+        tc->now_year = out->year;
+        tc->now_mon = out->mon;
+        return;
+    }
+    out->year = tc->now_year;
+    out->mon = tc->now_mon;
 }
 
 /* Local civil c in tz -> ns; the offset is cached per local hour without a change. */
@@ -387,11 +402,24 @@ static void set_procid(struct mm_event *ev, const char *p, size_t n)
 }
 
 /* A tag name byte: what program names are made of ("postfix/smtpd", "(sd-pam)"). */
+/* [A-Za-z0-9_./@()+-]: a table, as the tag is tried on every line */
 static int tag_char(unsigned char ch)
 {
-    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-           ch == '_' || ch == '-' || ch == '.' || ch == '/' || ch == '@' || ch == '(' ||
-           ch == ')' || ch == '+';
+#define T(c) [c] = 1
+    /* clang-format off */
+    static const unsigned char ok[256] = {
+        T('_'), T('-'), T('.'), T('/'), T('@'), T('('), T(')'), T('+'),
+        T('0'), T('1'), T('2'), T('3'), T('4'), T('5'), T('6'), T('7'), T('8'), T('9'),
+        T('a'), T('b'), T('c'), T('d'), T('e'), T('f'), T('g'), T('h'), T('i'), T('j'),
+        T('k'), T('l'), T('m'), T('n'), T('o'), T('p'), T('q'), T('r'), T('s'), T('t'),
+        T('u'), T('v'), T('w'), T('x'), T('y'), T('z'),
+        T('A'), T('B'), T('C'), T('D'), T('E'), T('F'), T('G'), T('H'), T('I'), T('J'),
+        T('K'), T('L'), T('M'), T('N'), T('O'), T('P'), T('Q'), T('R'), T('S'), T('T'),
+        T('U'), T('V'), T('W'), T('X'), T('Y'), T('Z'),
+    };
+    /* clang-format on */
+#undef T
+    return ok[ch];
 }
 
 /*

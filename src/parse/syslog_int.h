@@ -21,8 +21,21 @@ struct mm_tzcache {
     int init;
     int64_t now_hour; /* UTC hour of the cached now offset; INT64_MIN = none */
     int32_t now_off;
+    int64_t now_day; /* local day (local ns / 1 d) of now_year, now_mon; INT64_MIN = none */
+    int now_year, now_mon;
     struct mm_tzslot slot[MM_TZCACHE_SLOTS];
 };
+
+/*
+ * The well-known fields the header may set.  mm_parse_event() starts from an
+ * event fresh from mm_event_reset(), so after the header every other field is
+ * empty: the registry saves only these for undoing a parser.  A field the
+ * header learns to set must be added here.
+ */
+#define MM_SYSLOG_HEADER_FIELDS                                                                    \
+    MM_F_SYSLOG_PRIORITY, MM_F_SYSLOG_FACILITY, MM_F_SYSLOG_SEVERITY, MM_F_SYSLOG_HOSTNAME,        \
+        MM_F_HOST_HOSTNAME, MM_F_SYSLOG_APPNAME, MM_F_PROCESS_NAME, MM_F_SYSLOG_PROCID,            \
+        MM_F_PROCESS_PID, MM_F_SYSLOG_MSGID, MM_F_SYSLOG_SD, MM_F_MESSAGE
 
 /* syslog.c */
 /* mm_syslog_parse_header() with a cache (zeroed before first use; NULL = none). */

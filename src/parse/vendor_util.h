@@ -250,26 +250,61 @@ static inline void vu_set_num(struct mm_event *ev, enum mm_field f, struct mm_st
     }
 }
 
-/* f = the decimal sum a + b, in scratch; only when both are numbers of at most 18 digits. */
+/* *v = the value of s when s is 1..max decimal digits (max <= 19); else 0 is returned. */
+static inline int vu_u64_max(struct mm_str s, size_t max, uint64_t *v)
+{
+    if (s.p == NULL || s.n == 0 || s.n > max) {
+        return 0;
+    }
+    uint64_t r = 0;
+    for (uint32_t i = 0; i < s.n; i++) {
+        unsigned d = (unsigned)(unsigned char)s.p[i] - '0';
+        if (d > 9) {
+            return 0;
+        }
+        r = r * 10 + d;
+    }
+    *v = r;
+    return 1;
+}
+
+/*
+ * f = the decimal sum a + b, in scratch; only when both are numbers of at most 18 digits.
+ * One pass over each number and the digits written in place two at a time:
+ * this runs twice for every FortiGate traffic line.
+ */
 static inline void vu_set_sum(struct mm_event *ev, enum mm_field f, struct mm_str a,
                               struct mm_str b)
 {
-    if (!vu_digits(a) || !vu_digits(b) || a.n > 18 || b.n > 18) {
+    static const char pairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    uint64_t x, y;
+    if (!vu_u64_max(a, 18, &x) || !vu_u64_max(b, 18, &y)) {
         return;
     }
-    uint64_t v = vu_to_u64(a) + vu_to_u64(b);
-    char tmp[24];
-    size_t n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
+    uint64_t v = x + y;
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10; t /= 10) {
+        n++;
+    }
     char *d = mm_event_alloc(ev, n);
     if (d == NULL) {
         return;
     }
-    for (size_t i = 0; i < n; i++) {
-        d[i] = tmp[n - 1 - i];
+    char *w = d + n;
+    while (v >= 100) {
+        unsigned r = (unsigned)(v % 100);
+        v /= 100;
+        w -= 2;
+        memcpy(w, pairs + 2 * r, 2);
+    }
+    if (v >= 10) {
+        w -= 2;
+        memcpy(w, pairs + 2 * v, 2);
+    } else {
+        *--w = (char)('0' + v);
     }
     mm_event_set(ev, f, d, n);
 }

@@ -1,8 +1,10 @@
 /*
  * Tests for the per-pair fast paths of src/parse: the inline keytab lookup
- * (keytab.h), the inline key=value scanner and its key classes (kv_int.h),
- * the dotted-quad check of vu_ip_n (vendor_util.h) and FortiGate's early
- * detect exit.  Each is compared with the plain implementation it replaces.
+ * (keytab.h), the inline key=value scanner, its key classes and its
+ * word-at-a-time scans (kv_int.h), the dotted-quad check of vu_ip_n and the
+ * one-pass vu_set_sum (vendor_util.h), FortiGate's early detect exit and the
+ * syslog header's cache of the local date (syslog_int.h).
+ * Each is compared with the plain implementation it replaces.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,7 +19,9 @@
 #include "mimamori/parse.h"
 #include "parse/keytab.h"
 #include "parse/kv_int.h"
+#include "parse/syslog_int.h"
 #include "parse/vendor_util.h"
+#include "mimamori/tz.h"
 
 extern const struct mm_parser mm_parser_fortigate;
 
@@ -166,6 +170,260 @@ static void test_kv_classes(void **state)
     assert_false(kv_plausible(k, cls));
 }
 
+/* The byte-at-a-time scanner kv_next replaced (its word scans must find the same ends). */
+static const char *ref_skip_token(const char *p, const char *end, char stop)
+{
+    while (p < end && !kv_ends_token(*p, stop)) {
+        p++;
+    }
+    return p;
+}
+
+static const char *ref_quoted_end(const char *p, const char *end, char q, int *escaped)
+{
+    while (p < end && *p != q) {
+        if (*p == '\\') {
+            *escaped = 1;
+            p += end - p >= 2 ? 2 : 1;
+            continue;
+        }
+        p++;
+    }
+    return p;
+}
+
+static int ref_kv_next(const char **pp, const char *end, char stop, struct mm_str *key,
+                       struct mm_str *val, int *escaped, unsigned *keycls)
+{
+    const char *p = *pp;
+    *escaped = 0;
+    for (;;) {
+        while (p < end && kv_ends_token(*p, stop)) {
+            p++;
+        }
+        if (p >= end) {
+            *pp = end;
+            return 0;
+        }
+        const char *k = p;
+        unsigned all = KV_KEY | KV_PLAIN | KV_START, c;
+        while (p < end && ((c = kv_class(*p)) & KV_KEY)) {
+            all &= c;
+            p++;
+        }
+        if (p == k || (p < end && *p != '=' && !kv_ends_token(*p, stop))) {
+            p = ref_skip_token(p == k ? p + 1 : p, end, stop);
+            continue;
+        }
+        key->p = k;
+        key->n = (uint32_t)(p - k);
+        *keycls = all;
+        if (p >= end || *p != '=') {
+            val->p = p;
+            val->n = 0;
+            *pp = p;
+            return 1;
+        }
+        p++;
+        if (p < end && (*p == '"' || *p == '\'')) {
+            char q = *p++;
+            const char *v = p;
+            p = ref_quoted_end(p, end, q, escaped);
+            val->p = v;
+            val->n = (uint32_t)(p - v);
+            if (p < end) {
+                p++;
+            }
+            *pp = ref_skip_token(p, end, stop);
+            return 1;
+        }
+        const char *v = p;
+        p = ref_skip_token(p, end, stop);
+        val->p = v;
+        val->n = (uint32_t)(p - v);
+        *pp = p;
+        return 1;
+    }
+}
+
+/* Every pair of body[0..n) the same from kv_next and the byte-at-a-time scanner. */
+static void kv_same(const char *body, size_t n, char stop)
+{
+    const char *p1 = body, *p2 = body, *end = body + n;
+    struct mm_str k1, v1, k2, v2;
+    int e1, e2, r1, r2;
+    unsigned c1 = 0, c2 = 0;
+    do {
+        r1 = kv_next(&p1, end, stop, &k1, &v1, &e1, &c1);
+        r2 = ref_kv_next(&p2, end, stop, &k2, &v2, &e2, &c2);
+        if (r1 != r2 || p1 != p2 ||
+            (r1 && (k1.p != k2.p || k1.n != k2.n || v1.p != v2.p || v1.n != v2.n || e1 != e2 ||
+                    c1 != c2))) {
+            fail_msg("kv_next differs at offset %td of \"%.*s\" (stop '%c')", p2 - body, (int)n,
+                     body, stop);
+        }
+    } while (r1);
+}
+
+/*
+ * Long random bodies (the word scans run while 8 bytes remain), from
+ * alphabets weighted to long keys, long values and long quoted values, with
+ * upper-case letters, bytes >= 0x80, control bytes, NULs, tabs and escapes.
+ */
+static void test_kv_words(void **state)
+{
+    (void)state;
+    static const char *const alphas[] = {
+        "abcxyzABCXYZ`{@[_= \t\"\\",
+        "abcdefgh=\"'\\ ",
+        "srcip=1.2.3.4 ",
+        "aZ09_.:-=, \t\x01\x1f\x20\x21\x7f\x80\xe1\xff\"'\\",
+        "aaaaaaaaaaaaaaaa= \"",
+        "a=\"\\\\\\\"x ",
+    };
+    char body[200];
+    for (int t = 0; t < 200000; t++) {
+        const char *alpha = alphas[t % 6];
+        size_t na = strlen(alpha) + (t % 6 == 3); /* with the NUL */
+        size_t n = rnd() % sizeof(body);
+        for (size_t j = 0; j < n; j++) {
+            body[j] = alpha[rnd() % na];
+        }
+        char *b = malloc(n > 0 ? n : 1); /* exactly sized: ASan sees a read past the end */
+        memcpy(b, body, n);
+        kv_same(b, n, ' ');
+        kv_same(b, n, ',');
+        kv_same(b, n, '=');
+        kv_same(b, n, '\t');
+        free(b);
+    }
+    /* every key length around the word size, before '=', a blank, junk or the end */
+    static const char *const tails[] = {"=v ", "=\"q q\" x", " y",   "%z",    "",
+                                        "=",   "=\"",        ":k=1", "\xc3=1"};
+    char line[64];
+    for (size_t kl = 1; kl < 30; kl++) {
+        for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+            for (int up = 0; up < 2; up++) {
+                size_t n = 0;
+                for (size_t j = 0; j < kl; j++) {
+                    line[n++] = (char)((up && j % 3 == 1 ? 'A' : 'a') + (int)(j % 26));
+                }
+                memcpy(line + n, tails[t], strlen(tails[t]));
+                n += strlen(tails[t]);
+                char *b = malloc(n);
+                memcpy(b, line, n);
+                kv_same(b, n, ' ');
+                free(b);
+            }
+        }
+    }
+}
+
+/* vu_set_sum against the decimal sum done the plain way. */
+static void sum_same(struct mm_event *ev, const char *a, const char *b)
+{
+    struct mm_str sa = vu_slice(a, strlen(a)), sb = vu_slice(b, strlen(b));
+    char want[32] = "";
+    if (vu_digits(sa) && vu_digits(sb) && sa.n <= 18 && sb.n <= 18) {
+        snprintf(want, sizeof(want), "%llu", (unsigned long long)(vu_to_u64(sa) + vu_to_u64(sb)));
+    }
+    mm_event_reset(ev, "", 0, 0);
+    vu_set_sum(ev, MM_F_NETWORK_BYTES, sa, sb);
+    struct mm_str got = ev->f[MM_F_NETWORK_BYTES];
+    if (want[0] == '\0') {
+        if (got.p != NULL) {
+            fail_msg("vu_set_sum(%s, %s) set %.*s", a, b, (int)got.n, got.p);
+        }
+        return;
+    }
+    if (got.p == NULL || got.n != strlen(want) || memcmp(got.p, want, got.n) != 0) {
+        fail_msg("vu_set_sum(%s, %s) = %.*s, not %s", a, b, got.p ? (int)got.n : 0,
+                 got.p ? got.p : "", want);
+    }
+    assert_int_equal(ev->scratch_used, got.n);
+}
+
+static void test_sum(void **state)
+{
+    (void)state;
+    static struct mm_event ev;
+    static const char *const fixed[] = {
+        "0", "1", "9", "10", "99", "100", "999", "12345", "999999999999999999",
+        "1000000000000000000", "123456789012345678", "", "1a", "a1", "-1", "+1", " 1", "1 ",
+        "00", "007", "18446744073709551615", "1234567890123456789",
+    };
+    size_t nf = sizeof(fixed) / sizeof(fixed[0]);
+    for (size_t i = 0; i < nf; i++) {
+        for (size_t j = 0; j < nf; j++) {
+            sum_same(&ev, fixed[i], fixed[j]);
+        }
+    }
+    char a[24], b[24];
+    for (int t = 0; t < 100000; t++) {
+        uint64_t x = ((uint64_t)rnd() << 32 | rnd()) % 1000000000000000000ULL;
+        uint64_t y = ((uint64_t)rnd() << 32 | rnd()) >> (rnd() % 64);
+        y %= 1000000000000000000ULL;
+        snprintf(a, sizeof(a), "%llu", (unsigned long long)(x >> (rnd() % 60)));
+        snprintf(b, sizeof(b), "%llu", (unsigned long long)y);
+        sum_same(&ev, a, b);
+    }
+    /* no scratch left: nothing is set */
+    mm_event_reset(&ev, "", 0, 0);
+    ev.scratch_used = MM_EVENT_SCRATCH - 1;
+    vu_set_sum(&ev, MM_F_NETWORK_BYTES, vu_slice("5", 1), vu_slice("5", 1));
+    assert_null(ev.f[MM_F_NETWORK_BYTES].p);
+}
+
+/*
+ * Year-less timestamps read with the header's cache (zone offset per hour,
+ * local date per day) get the times they get without it, while the receive
+ * time runs over new years, in zones with half-hour offsets and summer time.
+ */
+static void test_header_cache(void **state)
+{
+    (void)state;
+    static const char *const zones[] = {
+        "UTC",          "Asia/Tokyo", "Asia/Kolkata", "America/St_Johns", "Australia/Lord_Howe",
+        "Europe/Berlin"};
+    static const char *const lines[] = {
+        "<38>Jan  1 00:10:00 h sshd[1]: x", "<38>Dec 31 23:50:00 h sshd[1]: x",
+        "<38>Nov 21 10:00:00 h sshd[1]: x", "<38>Mar 29 02:30:00 h sshd[1]: x",
+        "<38>Oct 25 02:30:00 h sshd[1]: x", "<38>Feb 29 12:00:00 h sshd[1]: x",
+    };
+    static struct mm_event a, b;
+    int zones_run = 0;
+    for (size_t z = 0; z < sizeof(zones) / sizeof(zones[0]); z++) {
+        struct mm_tz *tz = NULL;
+        if (mm_tz_load(&tz, zones[z]) != MM_OK) {
+            continue; /* zone not installed here */
+        }
+        zones_run++;
+        struct mm_tzcache tc;
+        memset(&tc, 0, sizeof(tc));
+        /* around three new years and two summer-time changes, in 7-minute steps */
+        static const int64_t starts[] = {1798675200LL, 1830211200LL, 1861920000LL, 1774742400LL,
+                                         1792972800LL};
+        for (size_t st = 0; st < sizeof(starts) / sizeof(starts[0]); st++) {
+            for (int64_t k = -300; k < 300; k++) {
+                int64_t now = (starts[st] + k * 420) * 1000000000LL + 123;
+                const char *line = lines[(size_t)(k + 300) % 6];
+                const char *b1, *b2;
+                size_t n1, n2;
+                mm_event_reset(&a, line, strlen(line), now);
+                mm_event_reset(&b, line, strlen(line), now);
+                mm_syslog_header(&a, tz, &tc, now, &b1, &n1);
+                mm_syslog_header(&b, tz, NULL, now, &b2, &n2);
+                if (a.ts_ns != b.ts_ns || a.flags != b.flags || n1 != n2) {
+                    fail_msg("%s at %lld in %s: %lld with the cache, %lld without", line,
+                             (long long)now, zones[z], (long long)a.ts_ns, (long long)b.ts_ns);
+                }
+            }
+        }
+        mm_tz_free(tz);
+    }
+    assert_true(zones_run > 0);
+}
+
 /* FortiGate's detect stops testing tokens once decided, but a Sophos key later still counts. */
 static int fg_detect(const char *s)
 {
@@ -214,6 +472,9 @@ int main(void)
         cmocka_unit_test(test_keytab),
         cmocka_unit_test(test_ip),
         cmocka_unit_test(test_kv_classes),
+        cmocka_unit_test(test_kv_words),
+        cmocka_unit_test(test_sum),
+        cmocka_unit_test(test_header_cache),
         cmocka_unit_test(test_fortigate_detect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
