@@ -10,6 +10,13 @@
  * pipeline thread for the store writer.  Repeats of one incident within the
  * rule's suppress window carry the same id and update count, last_seen and
  * evidence instead of making a new alert.
+ *
+ * A delta update (delta 1, from the daemon's alerter) is an update that
+ * carries only what changes: the scalars and the evidence lines offered since
+ * the previous version (the first and the latest of them); its rule, group
+ * and fields strings may be NULL.  The store writer merges it into the stored
+ * row (mm_alert_to_json_update), so an open incident costs no copy of its
+ * fields or evidence in memory.
  */
 #ifndef MIMAMORI_ALERT_H
 #define MIMAMORI_ALERT_H
@@ -50,6 +57,7 @@ struct mm_alert {
     char *evidence[MM_ALERT_MAX_EVIDENCE];
     size_t nevidence;
     uint64_t evidence_seen;    /* how many lines were offered as evidence in all */
+    int delta;                 /* an update of a stored alert; see above */
 };
 
 /* alert.c */
@@ -62,5 +70,21 @@ void mm_alert_free(struct mm_alert *a);
 enum mm_err mm_alert_add_evidence(struct mm_alert *a, const char *line, size_t len);
 /* The alert JSON shape, one line, no trailing newline. */
 enum mm_err mm_alert_to_json(const struct mm_alert *a, struct mm_buf *out);
+/*
+ * The JSON of delta update a from the JSON of its stored previous version
+ * (len bytes, as mm_alert_to_json wrote it): rule, group and fields from the
+ * stored text, the scalars from a, the stored evidence with a's lines added
+ * as mm_alert_add_evidence would.  MM_EINVAL when stored is not that shape.
+ */
+enum mm_err mm_alert_to_json_update(const struct mm_alert *a, const char *stored, size_t len,
+                                    struct mm_buf *out);
+/*
+ * Two versions of one alert become one: newer takes what older has that a
+ * delta newer lacks (strings, earlier evidence: newer's lines are added to
+ * older's, moved, not copied).  older is left to be freed.
+ */
+void mm_alert_fold(struct mm_alert *older, struct mm_alert *newer);
+/* Heap bytes held by a (for queue bounds; an estimate). */
+size_t mm_alert_bytes(const struct mm_alert *a);
 
 #endif

@@ -96,6 +96,12 @@ size_t mm_ruleset_check_examples(const struct mm_ruleset *rs, struct mm_parse_ct
 struct mm_alerter;
 /* max_groups bounds the suppression table (oldest evicted first, counted). */
 enum mm_err mm_alerter_new(struct mm_alerter **out, size_t max_groups);
+/*
+ * on: flushes hand out delta updates (struct mm_alert, delta 1) that only the
+ * store writer can complete, and open incidents keep no strings or flushed
+ * evidence.  Off (the default): every update is a full copy (replay).
+ */
+void mm_alerter_set_delta(struct mm_alerter *al, int on);
 void mm_alerter_free(struct mm_alerter *al);
 /*
  * A rule matched ev: return a new alert (is_update 0, owned by the caller),
@@ -106,8 +112,8 @@ void mm_alerter_free(struct mm_alerter *al);
 struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
                                  const struct mm_event *ev);
 /*
- * Hand every incident updated since the last flush to emit (one copy each,
- * is_update 1, owned by emit); returns how many.  The pipeline calls it a
+ * Hand every incident updated since the last flush to emit (one copy or
+ * delta each, is_update 1, owned by emit); returns how many.  The pipeline calls it a
  * few times a second and at the end, so repeats cost one store write per
  * flush instead of one per line.
  */

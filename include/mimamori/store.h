@@ -75,8 +75,8 @@ void mm_store_writer_on_outbox(struct mm_store_writer *w, void (*fn)(void *), vo
 uint64_t mm_store_writer_committed(struct mm_store_writer *w);
 /*
  * Hand a batch of correlation state rows to the writer (takes ownership).
- * Never blocks; the writer writes each batch in its own transaction, in the
- * order given, after the alerts it took before it.
+ * Blocks only while 16 batches wait; the writer writes each batch in its own
+ * transaction, in the order given, after the alerts it took before it.
  */
 void mm_store_writer_put_state(struct mm_store_writer *w, struct mm_state_batch *b);
 
@@ -91,6 +91,14 @@ void mm_state_batch_free(struct mm_state_batch *b); /* accepts NULL */
 enum mm_err mm_state_batch_add(struct mm_state_batch *b, const char *rule_id, const void *key,
                                size_t klen, const void *blob, size_t blen, int64_t updated_ns);
 size_t mm_state_batch_rows(const struct mm_state_batch *b);
+size_t mm_state_batch_bytes(const struct mm_state_batch *b); /* keys and blobs held */
+/*
+ * The save goes on in the next batch, so that a large one is handed over in
+ * pieces.  A full snapshot in pieces keeps the old rows until its last piece
+ * (the first batch without "more"): then the rows it did not write go, so a
+ * crash in between leaves old and new rows, never a half-empty table.
+ */
+void mm_state_batch_set_more(struct mm_state_batch *b);
 /* Apply a batch in one transaction (the writer thread; tests). */
 enum mm_err mm_store_state_write(struct mm_store *st, const struct mm_state_batch *b);
 /* Call fn for every saved row (at start, before the writer runs); fn's error stops the walk. */

@@ -19,6 +19,14 @@
  * group is dropped (counted in evictions); it only means that its next match
  * opens a new alert a little early.  Owned by one thread.
  *
+ * Delta mode (mm_alerter_set_delta, the daemon's pipeline): an incident keeps
+ * only its scalars and the evidence lines offered since the last flush; its
+ * new alert goes out whole, every later version as a delta update that the
+ * store writer merges into the stored row.  So an open incident costs a few
+ * hundred bytes instead of its fields and ten lines, and a flush moves the
+ * pending lines instead of copying the whole alert.  Without it (replay)
+ * every flush hands out a full copy.
+ *
  * Alert ids are (wall-clock ms << 20) | counter, kept strictly increasing in
  * the process, so ids of different runs do not collide either.
  *
@@ -64,6 +72,7 @@ struct mm_alerter {
     uint64_t failures;         /* repeats that could not be recorded (out of memory) */
     struct pending *pending;   /* finished incidents with unflushed updates */
     uint64_t evictions;
+    int delta; /* updates as deltas (see the top) */
 };
 
 static _Atomic uint64_t last_id;
@@ -155,6 +164,11 @@ void mm_alerter_free(struct mm_alerter *al)
     }
     free(al->buckets);
     free(al);
+}
+
+void mm_alerter_set_delta(struct mm_alerter *al, int on)
+{
+    al->delta = on != 0;
 }
 
 uint64_t mm_alerter_evictions(const struct mm_alerter *al)
@@ -297,6 +311,18 @@ static enum mm_err build_key(const struct mm_rule *r, const struct mm_event *ev,
     return rc;
 }
 
+/*
+ * The buffer's text in an allocation of its own size: JSON escaping reserves
+ * six bytes per input byte, and an incident keeps these strings for minutes.
+ */
+static char *steal_fit(struct mm_buf *b)
+{
+    size_t len = b->len;
+    char *s = mm_buf_steal(b);
+    char *fit = s != NULL ? realloc(s, len + 1) : NULL;
+    return fit != NULL ? fit : s;
+}
+
 static char *fields_json(const struct mm_event *ev)
 {
     struct mm_buf b;
@@ -313,7 +339,7 @@ static char *fields_json(const struct mm_event *ev)
         mm_buf_reset(&b);
         rc = mm_buf_puts(&b, "{}");
     }
-    char *s = rc == MM_OK ? mm_buf_steal(&b) : NULL;
+    char *s = rc == MM_OK ? steal_fit(&b) : NULL;
     mm_buf_free(&b);
     return s;
 }
@@ -361,8 +387,8 @@ static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event
     if (r->description != NULL) {
         a->rule_description = strdup(r->description); /* NULL on failure: only a hint */
     }
-    a->group_key = mm_buf_steal(text);
-    a->group_json = mm_buf_steal(json);
+    a->group_key = steal_fit(text);
+    a->group_json = steal_fit(json);
     a->fields_json = fields_json(ev);
     if (a->rule_id == NULL || a->rule_title == NULL || a->tags_json == NULL ||
         a->group_key == NULL || a->group_json == NULL || a->fields_json == NULL ||
@@ -371,6 +397,43 @@ static struct mm_alert *alert_new(const struct mm_rule *r, const struct mm_event
         return NULL;
     }
     return a;
+}
+
+/* Delta mode: a's scalars only (no strings, no evidence), as a delta update. */
+static struct mm_alert *scalars_copy(const struct mm_alert *a)
+{
+    struct mm_alert *n = calloc(1, sizeof(*n));
+    if (n == NULL) {
+        return NULL;
+    }
+    n->id = a->id;
+    n->is_update = a->is_update;
+    n->severity = a->severity;
+    n->count = a->count;
+    n->ts_ns = a->ts_ns;
+    n->first_seen_ns = a->first_seen_ns;
+    n->last_seen_ns = a->last_seen_ns;
+    n->recv_ns = a->recv_ns;
+    n->delta = 1;
+    return n;
+}
+
+/* What the incident keeps of its new alert a, handed out whole as *ret. */
+static struct mm_alert *incident_state(const struct mm_alerter *al, struct mm_alert *a,
+                                       struct mm_alert **ret)
+{
+    *ret = al->delta ? a : mm_alert_dup(a);
+    if (*ret == NULL) {
+        return NULL;
+    }
+    if (!al->delta) {
+        return a;
+    }
+    struct mm_alert *st = scalars_copy(a);
+    if (st == NULL) {
+        *ret = NULL;
+    }
+    return st;
 }
 
 static enum mm_err update(struct mm_alerter *al, struct group *g, const struct mm_event *ev,
@@ -432,14 +495,10 @@ static struct mm_alert *fire(struct mm_alerter *al, const struct mm_rule *r,
         g = NULL;
         goto out; /* absorbed: the next flush reports it */
     }
-    struct mm_alert *a = alert_new(r, ev, k, &text, &json);
+    struct mm_alert *full = alert_new(r, ev, k, &text, &json);
+    struct mm_alert *a = full != NULL ? incident_state(al, full, &ret) : NULL;
     if (a == NULL) {
-        g = NULL;
-        goto out;
-    }
-    ret = mm_alert_dup(a);
-    if (ret == NULL) {
-        mm_alert_free(a);
+        mm_alert_free(full); /* nothing went out, so no incident either */
         g = NULL;
         goto out;
     }
@@ -502,6 +561,24 @@ struct mm_alert *mm_alerter_fire_corr(struct mm_alerter *al, const struct mm_rul
     return fire(al, r, ev, group, &k);
 }
 
+/*
+ * The version of g's incident a flush hands out: a full copy, or (delta mode)
+ * the state itself with its pending lines, g keeping a fresh scalar copy.
+ */
+static struct mm_alert *flush_copy(struct mm_alerter *al, struct group *g)
+{
+    if (!al->delta) {
+        return mm_alert_dup(g->alert);
+    }
+    struct mm_alert *next = scalars_copy(g->alert);
+    if (next == NULL) {
+        return NULL;
+    }
+    struct mm_alert *out = g->alert;
+    g->alert = next;
+    return out;
+}
+
 size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
 {
     size_t n = 0;
@@ -517,7 +594,7 @@ size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
         al->dirty = g->dnext;
         g->dirty = 0;
         g->dnext = NULL;
-        struct mm_alert *a = g->alert != NULL ? mm_alert_dup(g->alert) : NULL;
+        struct mm_alert *a = g->alert != NULL ? flush_copy(al, g) : NULL;
         if (a == NULL) {
             al->failures++;
             continue;

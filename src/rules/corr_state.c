@@ -24,6 +24,7 @@
  */
 #include "corr_int.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -225,14 +226,115 @@ int64_t mm_corr_ring_oldest(const struct tsring *r, uint32_t cap)
     return r->n > 0 ? r->ts[r->head] : CORR_TS_NONE;
 }
 
+/* ---- evidence ---- */
+
+/*
+ * Evidence lines are shared: one event feeding several correlations (a
+ * blocked connection counts for "repeatedly blocked", "many destinations",
+ * "scanning") is one copy with a reference count, not one per group.  A
+ * cline's p points at a shared line's text; cap is its charge in st.bytes.
+ * One thread owns the engine, so the count needs no atomics.
+ */
+struct sline {
+    uint32_t refs;
+    char p[];
+};
+
+/* The line of the event being fed (mm_corr_feed), shared by the groups it enters. */
+static _Thread_local struct sline *feed_line;
+
+static struct sline *sline_of(char *p)
+{
+    return (struct sline *)(p - offsetof(struct sline, p));
+}
+
+static struct sline *sline_new(const char *p, size_t n)
+{
+    struct sline *s = malloc(sizeof(*s) + n);
+    if (s != NULL) {
+        s->refs = 1;
+        memcpy(s->p, p, n);
+    }
+    return s;
+}
+
+static void sline_unref(struct sline *s)
+{
+    if (s != NULL && --s->refs == 0) {
+        free(s);
+    }
+}
+
+static void line_drop(struct mm_corr *ce, struct cline *l)
+{
+    if (l->p != NULL) {
+        ce->st.bytes -= l->cap;
+        sline_unref(sline_of(l->p));
+    }
+    l->p = NULL;
+    l->n = l->cap = 0;
+}
+
+/* l takes a reference to s (n bytes of text). */
+static void line_set(struct mm_corr *ce, struct cline *l, struct sline *s, size_t n)
+{
+    line_drop(ce, l);
+    if (s == NULL) {
+        return; /* out of memory: the group stays, this line is lost */
+    }
+    s->refs++;
+    l->p = s->p;
+    l->n = (uint32_t)n;
+    l->cap = (uint32_t)(sizeof(*s) + n);
+    ce->st.bytes += l->cap;
+}
+
+/* Forget every line (a window that fired or restarted). */
+static void evidence_clear(struct mm_corr *ce, struct cgroup *g)
+{
+    for (size_t i = 0; i < CORR_NEV; i++) {
+        line_drop(ce, &g->ev[i]);
+    }
+    g->nfirst = g->nlast = g->lastpos = 0;
+}
+
+static void evidence_add(struct mm_corr *ce, struct cgroup *g, struct sline *s, size_t n)
+{
+    if (g->nfirst < CORR_EV_FIRST) {
+        line_set(ce, &g->ev[g->nfirst++], s, n);
+        return;
+    }
+    line_set(ce, &g->ev[CORR_EV_FIRST + g->lastpos], s, n);
+    g->lastpos = (uint8_t)((g->lastpos + 1) % CORR_EV_LAST);
+    if (g->nlast < CORR_EV_LAST) {
+        g->nlast++;
+    }
+}
+
+/* A line of its own (restore): the group holds the only reference. */
+static void evidence_add_copy(struct mm_corr *ce, struct cgroup *g, const char *p, size_t n)
+{
+    struct sline *s = sline_new(p, n);
+    evidence_add(ce, g, s, n);
+    sline_unref(s);
+}
+
+/* The event's line, made once per mm_corr_feed and shared. */
+static void evidence_add_event(struct mm_corr *ce, struct cgroup *g, const struct mm_event *ev)
+{
+    size_t n = ev->raw != NULL ? ev->rawlen : 0;
+    n = n < CORR_EV_LINE ? n : CORR_EV_LINE;
+    if (feed_line == NULL) {
+        feed_line = sline_new(ev->raw != NULL ? ev->raw : "", n);
+    }
+    evidence_add(ce, g, feed_line, n);
+}
+
 /* ---- groups and tables ---- */
 
 static void group_free(struct mm_corr *ce, struct ctable *t, struct cgroup *g)
 {
-    for (size_t i = 0; i < CORR_NEV; i++) {
-        ce->st.bytes -= g->ev[i].cap;
-        free(g->ev[i].p);
-    }
+    evidence_clear(ce, g);
     ce->st.bytes -= (uint64_t)g->vs.cap * sizeof(struct vslot);
     ce->st.bytes -= sizeof(*g) + g->klen + t->kd_size;
     free(g->vs.s);
@@ -394,41 +496,6 @@ static struct cgroup *group_new(struct mm_corr *ce, struct ctable *t, uint64_t h
     ce->st.groups++;
     ce->st.bytes += sizeof(*g) + n + t->kd_size;
     return g;
-}
-
-/* ---- evidence ---- */
-
-static void line_set(struct mm_corr *ce, struct cline *l, const char *p, size_t n)
-{
-    if (n > CORR_EV_LINE) {
-        n = CORR_EV_LINE;
-    }
-    if (l->cap < n) {
-        uint32_t cap = (uint32_t)((n + 63) & ~(size_t)63);
-        char *np = realloc(l->p, cap);
-        if (np == NULL) {
-            l->n = 0; /* keep the group; this line is lost */
-            return;
-        }
-        ce->st.bytes += cap - l->cap;
-        l->p = np;
-        l->cap = cap;
-    }
-    memcpy(l->p, p, n);
-    l->n = (uint32_t)n;
-}
-
-static void evidence_add(struct mm_corr *ce, struct cgroup *g, const char *p, size_t n)
-{
-    if (g->nfirst < CORR_EV_FIRST) {
-        line_set(ce, &g->ev[g->nfirst++], p, n);
-        return;
-    }
-    line_set(ce, &g->ev[CORR_EV_FIRST + g->lastpos], p, n);
-    g->lastpos = (uint8_t)((g->lastpos + 1) % CORR_EV_LAST);
-    if (g->nlast < CORR_EV_LAST) {
-        g->nlast++;
-    }
 }
 
 /* The group's evidence in order: first lines, then the latest oldest first. */
@@ -601,11 +668,11 @@ static long build_key(struct mm_corr *ce, const struct corr *co, size_t step,
     return (long)len;
 }
 
-static void forget_window(struct ctable *t, struct cgroup *g)
+static void forget_window(struct mm_corr *ce, struct ctable *t, struct cgroup *g)
 {
     const struct corr *co = t->rule->corr;
     const struct corr_kind *k = kinds[co->type];
-    g->nfirst = g->nlast = g->lastpos = 0;
+    evidence_clear(ce, g);
     g->nevents = 0;
     g->first_ns = CORR_TS_NONE;
     if (!k->keep_values) {
@@ -690,7 +757,7 @@ static void feed_use(struct mm_corr *ce, const struct mm_rule *cr, size_t step,
     }
     if (kinds[co->type]->keep_values || (co->type == CORR_ABSENCE && g->fired)) {
         /* new_value: the evidence is the event with the new value; absence: heard again */
-        g->nfirst = g->nlast = g->lastpos = 0;
+        evidence_clear(ce, g);
         g->nevents = 0;
         g->first_ns = CORR_TS_NONE;
     }
@@ -699,7 +766,7 @@ static void feed_use(struct mm_corr *ce, const struct mm_rule *cr, size_t step,
             g->first_ns = ts;
         }
         g->nevents++;
-        evidence_add(ce, g, ev->raw != NULL ? ev->raw : "", ev->raw != NULL ? ev->rawlen : 0);
+        evidence_add_event(ce, g, ev);
     }
     g->dirty = 1;
     if (t->newest != g) {
@@ -713,7 +780,7 @@ static void feed_use(struct mm_corr *ce, const struct mm_rule *cr, size_t step,
     ce->st.fired++;
     raise_alert(ce, t, g, ev, al, emit, arg);
     chain(ce, cr, ev, al, emit, arg, depth);
-    forget_window(t, g);
+    forget_window(ce, t, g);
 }
 
 void mm_corr_feed(struct mm_corr *ce, struct mm_ruleset *rs, const struct mm_event *ev,
@@ -730,6 +797,8 @@ void mm_corr_feed(struct mm_corr *ce, struct mm_ruleset *rs, const struct mm_eve
             feed_use(ce, r->uses[u].corr, r->uses[u].step, ev, al, emit, arg, 0);
         }
     }
+    sline_unref(feed_line); /* the groups that took the line keep it */
+    feed_line = NULL;
 }
 
 /* An absence alert has no event of its own: make one from the group's values. */
@@ -876,7 +945,7 @@ static enum mm_err decode_group(struct mm_corr *ce, struct ctable *t, struct cgr
             r.bad = 1;
             break;
         }
-        evidence_add(ce, g, (const char *)r.p + r.off, n);
+        evidence_add_copy(ce, g, (const char *)r.p + r.off, n);
         r.off += n;
     }
     uint32_t kd = 0;

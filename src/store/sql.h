@@ -160,6 +160,19 @@
 /* ?1 rule_id ?2 key */
 #define SQL_CORR_DELETE "DELETE FROM corr_state WHERE rule_id = ?1 AND key = ?2;"
 #define SQL_CORR_CLEAR "DELETE FROM corr_state;"
+/*
+ * A full snapshot in several batches: the keys it wrote (a temporary table of
+ * the writer's connection), then what it did not write goes.
+ */
+#define SQL_CORR_SNAP_BEGIN                                                                        \
+    "CREATE TEMP TABLE IF NOT EXISTS corr_snap(rule_id TEXT NOT NULL, key BLOB NOT NULL,"          \
+    " PRIMARY KEY (rule_id, key)) WITHOUT ROWID; DELETE FROM temp.corr_snap;"
+/* ?1 rule_id ?2 key */
+#define SQL_CORR_SNAP_KEY "INSERT OR IGNORE INTO temp.corr_snap(rule_id, key) VALUES (?1, ?2);"
+#define SQL_CORR_SNAP_END                                                                          \
+    "DELETE FROM corr_state WHERE NOT EXISTS (SELECT 1 FROM temp.corr_snap s"                      \
+    " WHERE s.rule_id = corr_state.rule_id AND s.key = corr_state.key);"                           \
+    " DELETE FROM temp.corr_snap;"
 #define SQL_CORR_LOAD "SELECT rule_id, key, blob, updated_ns FROM corr_state;"
 
 /*
@@ -313,6 +326,9 @@
     "  seq = excluded.seq, severity = excluded.severity, count = excluded.count,"                  \
     "  last_seen_ns = excluded.last_seen_ns, ts_ns = excluded.ts_ns,"                              \
     "  recv_ns = excluded.recv_ns, json = excluded.json;"
+
+/* ?1 id: the stored JSON a delta update is merged into */
+#define SQL_ALERT_JSON "SELECT json FROM alerts WHERE id = ?1;"
 
 /* ?1 alert_id ?2 channel ?3 created_ns; a repeat (restart, replay) is ignored */
 #define SQL_OUTBOX_ADD                                                                             \

@@ -6,7 +6,9 @@
  * row back before the pipeline runs.  Keys and blobs are opaque here.
  *
  * A batch owns one byte arena and a row array, so building it costs a few
- * reallocations however many rows it holds.
+ * reallocations however many rows it holds.  The pipeline hands a large save
+ * over in batches of a few hundred KiB (mm_state_batch_set_more), so that a
+ * flood's thousands of changed groups never sit in memory at once.
  */
 #include "store/store_int.h"
 
@@ -30,7 +32,10 @@ struct mm_state_batch {
     struct mm_buf arena;
     struct row *rows;
     size_t n, cap;
+    int more; /* the save goes on in the next batch */
 };
+
+enum { SNAP_NONE, SNAP_GOING, SNAP_BROKEN }; /* st->corr_snap */
 
 enum mm_err mm_state_batch_new(struct mm_state_batch **out)
 {
@@ -55,6 +60,16 @@ void mm_state_batch_free(struct mm_state_batch *b)
 size_t mm_state_batch_rows(const struct mm_state_batch *b)
 {
     return b->n;
+}
+
+size_t mm_state_batch_bytes(const struct mm_state_batch *b)
+{
+    return b->arena.len + b->n * sizeof(struct row);
+}
+
+void mm_state_batch_set_more(struct mm_state_batch *b)
+{
+    b->more = 1;
 }
 
 enum mm_err mm_state_batch_add(struct mm_state_batch *b, const char *rule_id, const void *key,
@@ -103,10 +118,70 @@ static int step_done(struct mm_store *st, sqlite3_stmt *s, const char *what)
     return 1;
 }
 
+/*
+ * A "delete every row" row: at once when the snapshot is in this batch alone,
+ * else start remembering the keys written (SQL_CORR_SNAP_*).
+ */
+static int snap_begin(struct mm_store *st, const struct mm_state_batch *b, int *snap)
+{
+    *snap = b->more ? SNAP_GOING : SNAP_NONE;
+    return mm_store_exec(st, b->more ? SQL_CORR_SNAP_BEGIN : SQL_CORR_CLEAR) == MM_OK;
+}
+
+static int put_row(struct mm_store *st, sqlite3_stmt *s, const char *a, const struct row *r)
+{
+    sqlite3_bind_text(s, 1, a + r->rid, (int)r->ridlen, SQLITE_STATIC);
+    sqlite3_bind_blob(s, 2, a + r->key, (int)r->klen, SQLITE_STATIC);
+    if (r->op == ROW_PUT) {
+        sqlite3_bind_blob(s, 3, a + r->blob, (int)r->blen, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 4, r->updated_ns);
+    }
+    return step_done(st, s, "correlation state");
+}
+
+/* A snapshot's key, remembered so that its last batch keeps the row. */
+static int snap_key(struct mm_store *st, sqlite3_stmt **key, const char *a, const struct row *r)
+{
+    if (*key == NULL && sqlite3_prepare_v2(st->db, SQL_CORR_SNAP_KEY, -1, key, NULL) != SQLITE_OK) {
+        mm_store_fail(st, "prepare correlation snapshot");
+        return 0;
+    }
+    sqlite3_bind_text(*key, 1, a + r->rid, (int)r->ridlen, SQLITE_STATIC);
+    sqlite3_bind_blob(*key, 2, a + r->key, (int)r->klen, SQLITE_STATIC);
+    return step_done(st, *key, "correlation snapshot");
+}
+
+static int write_rows(struct mm_store *st, const struct mm_state_batch *b, sqlite3_stmt *put,
+                      sqlite3_stmt *del, int *snap)
+{
+    sqlite3_stmt *key = NULL;
+    const char *a = b->arena.p != NULL ? b->arena.p : "";
+    int ok = 1;
+    for (size_t i = 0; i < b->n && ok; i++) {
+        const struct row *r = &b->rows[i];
+        if (r->op == ROW_CLEAR) {
+            ok = snap_begin(st, b, snap);
+            continue;
+        }
+        ok = put_row(st, r->op == ROW_PUT ? put : del, a, r);
+        if (ok && r->op == ROW_PUT && *snap == SNAP_GOING) {
+            ok = snap_key(st, &key, a, r);
+        }
+    }
+    if (ok && *snap != SNAP_NONE && !b->more) {
+        /* the snapshot's last batch: what it did not write goes (not after a failed piece) */
+        ok = *snap == SNAP_BROKEN || mm_store_exec(st, SQL_CORR_SNAP_END) == MM_OK;
+        *snap = SNAP_NONE;
+    }
+    sqlite3_finalize(key);
+    return ok;
+}
+
 enum mm_err mm_store_state_write(struct mm_store *st, const struct mm_state_batch *b)
 {
     sqlite3_stmt *put = NULL, *del = NULL;
     enum mm_err rc = MM_EDB;
+    int snap = st->corr_snap;
     if (sqlite3_prepare_v2(st->db, SQL_CORR_UPSERT, -1, &put, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(st->db, SQL_CORR_DELETE, -1, &del, NULL) != SQLITE_OK) {
         mm_store_fail(st, "prepare correlation state");
@@ -115,32 +190,17 @@ enum mm_err mm_store_state_write(struct mm_store *st, const struct mm_state_batc
     if (mm_store_exec(st, SQL_BEGIN) != MM_OK) {
         goto out;
     }
-    const char *a = b->arena.p != NULL ? b->arena.p : "";
-    for (size_t i = 0; i < b->n; i++) {
-        const struct row *r = &b->rows[i];
-        int ok;
-        if (r->op == ROW_CLEAR) {
-            ok = mm_store_exec(st, SQL_CORR_CLEAR) == MM_OK;
-        } else {
-            sqlite3_stmt *s = r->op == ROW_PUT ? put : del;
-            sqlite3_bind_text(s, 1, a + r->rid, (int)r->ridlen, SQLITE_STATIC);
-            sqlite3_bind_blob(s, 2, a + r->key, (int)r->klen, SQLITE_STATIC);
-            if (r->op == ROW_PUT) {
-                sqlite3_bind_blob(s, 3, a + r->blob, (int)r->blen, SQLITE_STATIC);
-                sqlite3_bind_int64(s, 4, r->updated_ns);
-            }
-            ok = step_done(st, s, "correlation state");
-        }
-        if (!ok) {
-            sqlite3_exec(st->db, SQL_ROLLBACK, NULL, NULL, NULL);
-            goto out;
-        }
+    if (!write_rows(st, b, put, del, &snap)) {
+        sqlite3_exec(st->db, SQL_ROLLBACK, NULL, NULL, NULL);
+        goto out;
     }
     rc = mm_store_exec(st, SQL_COMMIT);
     if (rc != MM_OK) {
         sqlite3_exec(st->db, SQL_ROLLBACK, NULL, NULL, NULL);
     }
 out:
+    /* a lost piece: the snapshot's end must not delete the rows that piece had */
+    st->corr_snap = rc == MM_OK ? snap : (b->more && snap != SNAP_NONE ? SNAP_BROKEN : SNAP_NONE);
     sqlite3_finalize(put);
     sqlite3_finalize(del);
     return rc;

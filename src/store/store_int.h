@@ -20,6 +20,7 @@
 enum mm_store_stmt {
     MM_STMT_SEQ_MAX,
     MM_STMT_ALERT_UPSERT,
+    MM_STMT_ALERT_JSON,
     MM_STMT_OUTBOX_ADD,
     MM_STMT_SOURCE_UPSERT,
     MM_STMT_COUNTER_SET,
@@ -41,6 +42,7 @@ struct mm_store {
     int readonly;
     int version;                       /* PRAGMA user_version after open */
     sqlite3_stmt *stmt[MM_STMT_COUNT]; /* prepared on first use, NULL before */
+    int corr_snap; /* state.c: a full snapshot in several batches is under way (2: one failed) */
 };
 
 /* One named global counter: name in the counters table <-> field of mm_counters. */

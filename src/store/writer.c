@@ -33,7 +33,8 @@
 #include "notify/notify_int.h"
 #include "store/sql.h"
 
-#define WRITER_QUEUE_CAP 4096   /* alerts waiting for the writer (a few KiB each) */
+#define WRITER_QUEUE_CAP 4096         /* alerts waiting for the writer... */
+#define WRITER_QUEUE_BYTES (4u << 20) /* ...and the heap they hold (mm_alert_bytes) */
 #define WRITER_SOURCES_CAP 4096 /* source deltas waiting */
 #define WRITER_STATE_CAP 16     /* correlation state batches waiting (one a minute) */
 #define WRITER_ROLLUP_CAP 16    /* roll-up batches waiting (one a minute, more under import) */
@@ -68,6 +69,8 @@ struct mm_store_writer {
     /* under mu */
     struct mm_alert **ring; /* WRITER_QUEUE_CAP slots */
     size_t head, n;
+    size_t *ring_bytes;          /* mm_alert_bytes of each slot's alert */
+    size_t bytes;                /* their sum */
     struct mm_source_delta *src; /* WRITER_SOURCES_CAP slots */
     size_t nsrc;
     struct mm_counters counters; /* the latest snapshot, if have_counters */
@@ -117,26 +120,40 @@ static size_t pending_items(const struct mm_store_writer *w)
     return w->n + w->nsrc + (size_t)w->have_counters + w->nstate + w->nrollup;
 }
 
+/*
+ * The queue is bounded in alerts and in bytes: new alerts carry their fields
+ * and lines (a few KiB), delta updates little, so the count alone would let
+ * a flood of new incidents hold many MiB.  One alert always fits.
+ */
+static int queue_full(const struct mm_store_writer *w)
+{
+    return w->n == WRITER_QUEUE_CAP || (w->n > 0 && w->bytes >= WRITER_QUEUE_BYTES);
+}
+
 /* Called with mu held when an item was just queued. */
 static void queued(struct mm_store_writer *w, size_t before)
 {
     if (before == 0) {
         w->first_ns = mm_store_mono_ns();
         pthread_cond_signal(&w->wake);
-    } else if (w->n == w->batch_max) {
-        pthread_cond_signal(&w->wake);
+    } else if (w->n == w->batch_max || queue_full(w)) {
+        pthread_cond_signal(&w->wake); /* a full batch, or a producer about to wait */
     }
 }
 
 void mm_store_writer_put_alert(struct mm_store_writer *w, struct mm_alert *a)
 {
+    size_t bytes = mm_alert_bytes(a); /* outside the lock */
     pthread_mutex_lock(&w->mu);
-    while (w->n == WRITER_QUEUE_CAP) {
+    while (queue_full(w)) {
         pthread_cond_wait(&w->space, &w->mu);
     }
     size_t before = pending_items(w);
-    w->ring[(w->head + w->n) % WRITER_QUEUE_CAP] = a;
+    size_t slot = (w->head + w->n) % WRITER_QUEUE_CAP;
+    w->ring[slot] = a;
+    w->ring_bytes[slot] = bytes;
     w->n++;
+    w->bytes += bytes;
     queued(w, before);
     pthread_mutex_unlock(&w->mu);
 }
@@ -233,6 +250,7 @@ static void coalesce(struct mm_store_writer *w, size_t n)
             struct mm_alert *old = w->batch[w->slots[h] - 1];
             if (old->id == a->id) {
                 a->is_update = a->is_update && old->is_update;
+                mm_alert_fold(old, a); /* a delta takes the earlier lines and strings */
                 mm_alert_free(old);
                 w->batch[w->slots[h] - 1] = NULL;
                 break;
@@ -254,11 +272,42 @@ static int step_done(struct mm_store *st, sqlite3_stmt *s, const char *what)
     return 1;
 }
 
+/*
+ * A delta update's JSON: its stored row's merged with what changed.  MM_EINVAL
+ * when there is no usable row (deleted meanwhile): the update is skipped.
+ */
+static enum mm_err delta_json(struct mm_store_writer *w, const struct mm_alert *a)
+{
+    sqlite3_stmt *s = mm_store_stmt(w->st, MM_STMT_ALERT_JSON);
+    if (s == NULL) {
+        return MM_EDB;
+    }
+    sqlite3_bind_int64(s, 1, (int64_t)a->id);
+    int r = sqlite3_step(s);
+    enum mm_err rc = MM_EINVAL;
+    if (r == SQLITE_ROW) {
+        const char *text = (const char *)sqlite3_column_text(s, 0);
+        rc = mm_alert_to_json_update(a, text, (size_t)sqlite3_column_bytes(s, 0), &w->json);
+    } else if (r != SQLITE_DONE) {
+        rc = mm_store_fail(w->st, "alert read");
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
 static enum mm_err write_alert(struct mm_store_writer *w, struct mm_alert *a, int64_t now)
 {
     struct mm_store *st = w->st;
     mm_buf_reset(&w->json);
-    enum mm_err rc = mm_alert_to_json(a, &w->json);
+    enum mm_err rc = a->delta ? delta_json(w, a) : mm_alert_to_json(a, &w->json);
+    if (a->delta && rc != MM_OK) {
+        if (rc == MM_EINVAL) {
+            log_warnx("store: update of alert %016llx: no stored row to merge into; skipped",
+                      (unsigned long long)a->id);
+            return MM_OK;
+        }
+        return rc == MM_ENOMEM ? rc : MM_EDB;
+    }
     if (rc != MM_OK) {
         /* keep the row (the listing needs only the columns); say why the JSON is empty */
         log_warnx("store: alert %s: cannot render JSON: %s", a->rule_id ? a->rule_id : "?",
@@ -513,7 +562,7 @@ static void *writer_main(void *arg)
             continue;
         }
         int64_t due = w->first_ns + w->batch_ns;
-        if (!w->stopping && w->n < w->batch_max && now < due) {
+        if (!w->stopping && w->n < w->batch_max && !queue_full(w) && now < due) {
             struct timespec ts = mono_deadline(due);
             pthread_cond_timedwait(&w->wake, &w->mu, &ts);
             continue;
@@ -523,6 +572,7 @@ static void *writer_main(void *arg)
         for (size_t i = 0; i < nalerts; i++) {
             w->batch[i] = w->ring[w->head];
             w->ring[w->head] = NULL;
+            w->bytes -= w->ring_bytes[w->head];
             w->head = (w->head + 1) % WRITER_QUEUE_CAP;
         }
         w->n -= nalerts;
@@ -678,12 +728,13 @@ enum mm_err mm_store_writer_start(struct mm_store_writer **out, struct mm_store 
     for (w->nslots = 2; w->nslots < 2 * w->batch_max; w->nslots *= 2) {
     }
     w->ring = calloc(WRITER_QUEUE_CAP, sizeof(*w->ring));
+    w->ring_bytes = calloc(WRITER_QUEUE_CAP, sizeof(*w->ring_bytes));
     w->src = calloc(WRITER_SOURCES_CAP, sizeof(*w->src));
     w->src_batch = calloc(WRITER_SOURCES_CAP, sizeof(*w->src_batch));
     w->batch = calloc(w->batch_max, sizeof(*w->batch));
     w->slots = calloc(w->nslots, sizeof(*w->slots));
-    if (w->ring == NULL || w->src == NULL || w->src_batch == NULL || w->batch == NULL ||
-        w->slots == NULL) {
+    if (w->ring == NULL || w->ring_bytes == NULL || w->src == NULL || w->src_batch == NULL ||
+        w->batch == NULL || w->slots == NULL) {
         rc = MM_ENOMEM;
         goto fail;
     }
@@ -760,6 +811,7 @@ static void writer_free(struct mm_store_writer *w)
     free(w->chan);
     free(w->files);
     free(w->ring);
+    free(w->ring_bytes);
     free(w->src);
     free(w->src_batch);
     free(w->batch);

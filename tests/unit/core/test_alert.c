@@ -1,4 +1,7 @@
-/* Tests for src/core/alert.c: severity names, dup/free, evidence, the JSON shape. */
+/*
+ * Tests for src/core/alert.c: severity names, dup/free, evidence, the JSON
+ * shape, delta updates merged into stored JSON and folded together.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -133,6 +136,173 @@ static void test_evidence_and_dup(void **state)
     mm_alert_free(NULL);
 }
 
+/* ---- delta updates: merged into the stored JSON, folded in a batch ---- */
+
+/* A line for step i: escapes and odd bytes now and then, so the copy must be exact. */
+static size_t odd_line(unsigned i, char *buf, size_t cap)
+{
+    int n;
+    switch (i % 5) {
+    case 0:
+        n = snprintf(buf, cap, "plain %u", i);
+        break;
+    case 1:
+        n = snprintf(buf, cap, "quote \"%u\" \\ back", i);
+        break;
+    case 2:
+        n = snprintf(buf, cap, "bad \xff%u\xfe", i);
+        break;
+    case 3:
+        n = snprintf(buf, cap, "tab\t%u\nnl", i);
+        break;
+    default:
+        n = snprintf(buf, cap, "}],\"evidence\":[\"%u\"", i);
+        break;
+    }
+    return (size_t)n;
+}
+
+/* A delta of a's incident: its scalars with count and times moved on. */
+static struct mm_alert *delta_of(const struct mm_alert *a, uint64_t count)
+{
+    struct mm_alert *d = calloc(1, sizeof(*d));
+    assert_non_null(d);
+    d->id = a->id;
+    d->is_update = 1;
+    d->delta = 1;
+    d->severity = a->severity;
+    d->count = count;
+    d->first_seen_ns = a->first_seen_ns - 1000000;
+    d->last_seen_ns = a->last_seen_ns + (int64_t)count * 1000000;
+    d->ts_ns = d->last_seen_ns;
+    return d;
+}
+
+static void sync_scalars(struct mm_alert *full, const struct mm_alert *d)
+{
+    full->count = d->count;
+    full->first_seen_ns = d->first_seen_ns;
+    full->last_seen_ns = d->last_seen_ns;
+    full->ts_ns = d->ts_ns;
+}
+
+/*
+ * Property: the stored JSON updated by deltas of k lines each (every delta
+ * keeping only the first and latest of its own lines) is byte for byte the
+ * JSON of one alert that was given every line.
+ */
+static void test_json_update_equals_full(void **state)
+{
+    (void)state;
+    static const unsigned steps[][4] = {{0, 1, 1, 1},  {2, 3, 0, 4}, {4, 9, 1, 12},
+                                        {1, 0, 25, 3}, {7, 7, 7, 7}, {11, 1, 2, 0}};
+    char line[128];
+    for (size_t c = 0; c < sizeof(steps) / sizeof(steps[0]); c++) {
+        struct mm_alert *full = sample();
+        full->rule_description = strdup("text with },\"severity\":\" and ,\"group\": inside");
+        free(full->fields_json);
+        full->fields_json = strdup("{\"message\":\"x,\\\"evidence\\\":[y\"}");
+        unsigned k = 0;
+        for (unsigned i = 0; i < steps[c][0]; i++, k++) {
+            assert_int_equal(mm_alert_add_evidence(full, line, odd_line(k, line, sizeof(line))),
+                             MM_OK);
+        }
+        struct mm_buf stored, want;
+        mm_buf_init(&stored, 0);
+        mm_buf_init(&want, 0);
+        assert_int_equal(mm_alert_to_json(full, &stored), MM_OK);
+        for (size_t s = 1; s < 4; s++) {
+            struct mm_alert *d = delta_of(full, full->count + steps[c][s]);
+            for (unsigned i = 0; i < steps[c][s]; i++, k++) {
+                size_t n = odd_line(k, line, sizeof(line));
+                assert_int_equal(mm_alert_add_evidence(full, line, n), MM_OK);
+                assert_int_equal(mm_alert_add_evidence(d, line, n), MM_OK);
+            }
+            sync_scalars(full, d);
+            struct mm_buf next;
+            mm_buf_init(&next, 0);
+            assert_int_equal(mm_alert_to_json_update(d, stored.p, stored.len, &next), MM_OK);
+            mm_buf_reset(&want);
+            assert_int_equal(mm_alert_to_json(full, &want), MM_OK);
+            assert_string_equal(next.p, want.p);
+            mm_buf_free(&stored);
+            stored = next;
+            mm_alert_free(d);
+        }
+        mm_buf_free(&stored);
+        mm_buf_free(&want);
+        mm_alert_free(full);
+    }
+}
+
+static void test_json_update_refuses_other_text(void **state)
+{
+    (void)state;
+    struct mm_alert *a = sample();
+    struct mm_alert *d = delta_of(a, 2);
+    mm_alert_free(a);
+    struct mm_buf b;
+    mm_buf_init(&b, 0);
+    assert_int_equal(mm_alert_to_json_update(d, "{}", 2, &b), MM_EINVAL);
+    const char *cut =
+        "{\"@timestamp\":\"x\",\"id\":\"1\",\"rule\":{\"id\":\"r\"},\"severity\":\"low\","
+        "\"group\":{},\"fields\":{},\"evidence\":[\"unterminated";
+    assert_int_equal(mm_alert_to_json_update(d, cut, strlen(cut), &b), MM_EINVAL);
+    assert_int_equal(mm_alert_to_json_update(d, NULL, 0, &b), MM_EINVAL);
+    mm_buf_free(&b);
+    mm_alert_free(d);
+}
+
+/* Versions coalesced in a batch: a delta folded onto a full alert or another delta. */
+static void test_fold(void **state)
+{
+    (void)state;
+    char line[128];
+    struct mm_alert *ref = sample();
+    struct mm_alert *older = sample();
+    for (unsigned k = 0; k < 3; k++) {
+        size_t n = odd_line(k, line, sizeof(line));
+        assert_int_equal(mm_alert_add_evidence(ref, line, n), MM_OK);
+        assert_int_equal(mm_alert_add_evidence(older, line, n), MM_OK);
+    }
+    struct mm_alert *d1 = delta_of(older, 9);
+    struct mm_alert *d2 = delta_of(older, 30);
+    for (unsigned k = 3; k < 40; k++) {
+        size_t n = odd_line(k, line, sizeof(line));
+        assert_int_equal(mm_alert_add_evidence(ref, line, n), MM_OK);
+        assert_int_equal(mm_alert_add_evidence(k < 12 ? d1 : d2, line, n), MM_OK);
+    }
+    mm_alert_fold(d1, d2); /* two deltas: still a delta, with d1's lines first */
+    assert_int_equal(d2->delta, 1);
+    assert_null(d2->fields_json);
+    mm_alert_free(d1);
+    mm_alert_fold(older, d2); /* onto the full version: a full alert again */
+    assert_int_equal(d2->delta, 0);
+    assert_string_equal(d2->fields_json, ref->fields_json);
+    assert_null(older->fields_json);
+    assert_int_equal(older->nevidence, 0);
+    mm_alert_free(older);
+    sync_scalars(ref, d2);
+    struct mm_buf x, y;
+    mm_buf_init(&x, 0);
+    mm_buf_init(&y, 0);
+    assert_int_equal(mm_alert_to_json(ref, &x), MM_OK);
+    assert_int_equal(mm_alert_to_json(d2, &y), MM_OK);
+    assert_string_equal(x.p, y.p);
+    assert_true(mm_alert_bytes(d2) > sizeof(*d2) + strlen(d2->fields_json));
+
+    /* a full newer version supersedes: nothing moves */
+    struct mm_alert *n = sample();
+    mm_alert_fold(d2, n);
+    assert_int_equal(n->nevidence, 0);
+    assert_int_equal(d2->nevidence, MM_ALERT_MAX_EVIDENCE);
+    mm_alert_free(n);
+    mm_buf_free(&x);
+    mm_buf_free(&y);
+    mm_alert_free(d2);
+    mm_alert_free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -140,6 +310,9 @@ int main(void)
         cmocka_unit_test(test_json_shape),
         cmocka_unit_test(test_json_defaults),
         cmocka_unit_test(test_evidence_and_dup),
+        cmocka_unit_test(test_json_update_equals_full),
+        cmocka_unit_test(test_json_update_refuses_other_text),
+        cmocka_unit_test(test_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

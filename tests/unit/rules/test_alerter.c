@@ -1,6 +1,7 @@
 /*
  * Tests for src/rules/alerter.c: suppression on event time, groups, evidence,
- * eviction, and the flush that hands out updated incidents.
+ * eviction, and the flush that hands out updated incidents (full copies, or
+ * deltas in delta mode).
  */
 #include "rules_test.h"
 
@@ -295,6 +296,93 @@ static void test_retired_incidents_are_flushed(void **state)
     mm_ruleset_unref(rs);
 }
 
+/*
+ * Delta mode (the daemon): the new alert goes out whole, each flush hands out
+ * only what changed since the previous one; folded in order onto the first
+ * alert (as the store writer does) the result is the full alert's JSON.
+ */
+static void test_delta_mode(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    const struct mm_rule *g = mm_ruleset_rule(rs, 0);
+    struct mm_alerter *full = NULL, *al = NULL;
+    assert_int_equal(mm_alerter_new(&full, 10), MM_OK);
+    assert_int_equal(mm_alerter_new(&al, 10), MM_OK);
+    mm_alerter_set_delta(al, 1);
+    static char lines[30][24];
+    struct mm_alert *whole = NULL, *sum = NULL, *ref = NULL;
+    for (int i = 0; i < 30; i++) {
+        snprintf(lines[i], sizeof(lines[i]), "x line %d", i);
+        fire_ev("203.0.113.9", S(1000 + i), lines[i]);
+        struct mm_alert *a = mm_alerter_fire(al, g, &ev);
+        struct mm_alert *b = mm_alerter_fire(full, g, &ev);
+        if (i == 0) {
+            assert_non_null(a);
+            assert_int_equal(a->delta, 0);
+            assert_non_null(a->fields_json);
+            sum = a;
+            whole = b;
+        } else {
+            assert_null(a);
+            assert_null(b);
+        }
+        if (i == 0 || i == 3 || i == 4 || i == 29) {
+            continue;
+        }
+        if (i % 7 == 0) {
+            struct mm_alert *d = flush_one(al);
+            assert_int_equal(d->delta, 1);
+            assert_null(d->fields_json);
+            assert_null(d->rule_id);
+            assert_true(d->id == sum->id);
+            assert_int_equal(d->count, (uint64_t)i + 1);
+            assert_true(d->nevidence <= 7); /* only the lines since the last flush */
+            mm_alert_fold(sum, d);
+            mm_alert_free(sum);
+            sum = d;
+        }
+    }
+    struct mm_alert *d = flush_one(al);
+    assert_int_equal(d->nevidence, 1); /* line 29: 22..28 went at the flush of line 28 */
+    mm_alert_fold(sum, d);
+    mm_alert_free(sum);
+    ref = flush_one(full);
+    ref->id = d->id;               /* two alerters, two ids: the rest must be the same */
+    assert_int_equal(d->delta, 0); /* folded onto the full first version */
+    assert_int_equal(d->count, 30);
+    struct mm_buf x, y;
+    mm_buf_init(&x, 0);
+    mm_buf_init(&y, 0);
+    assert_int_equal(mm_alert_to_json(ref, &x), MM_OK);
+    assert_int_equal(mm_alert_to_json(d, &y), MM_OK);
+    assert_string_equal(x.p, y.p);
+
+    /* a retired incident goes out as a delta too */
+    fire_ev("203.0.113.9", S(1000 + 40), "x late");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    fire_ev("203.0.113.9", S(1000 + 700), "x next window");
+    struct mm_alert *n = mm_alerter_fire(al, g, &ev);
+    assert_non_null(n);
+    struct mm_alert *old = flush_one(al);
+    assert_int_equal(old->delta, 1);
+    assert_true(old->id == d->id);
+    assert_int_equal(old->count, 31);
+    assert_int_equal(old->nevidence, 1);
+    assert_string_equal(old->evidence[0], "x late");
+
+    mm_buf_free(&x);
+    mm_buf_free(&y);
+    mm_alert_free(old);
+    mm_alert_free(n);
+    mm_alert_free(d);
+    mm_alert_free(ref);
+    mm_alert_free(whole);
+    mm_alerter_free(al);
+    mm_alerter_free(full);
+    mm_ruleset_unref(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +392,7 @@ int main(void)
         cmocka_unit_test(test_eviction),
         cmocka_unit_test(test_out_of_order_events),
         cmocka_unit_test(test_retired_incidents_are_flushed),
+        cmocka_unit_test(test_delta_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

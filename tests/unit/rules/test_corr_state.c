@@ -1,4 +1,7 @@
-/* Tests for src/rules/corr_state.c: eviction, expiry, persistence round trip, rebind. */
+/*
+ * Tests for src/rules/corr_state.c: eviction, expiry, persistence round trip,
+ * rebind, evidence lines shared between correlations.
+ */
 #include "corr_test.h"
 
 #define SPRAY(extra, n)                                                                            \
@@ -193,6 +196,54 @@ static void test_rebind_keeps_unchanged_rules(void **state)
     ct_free(&t);
 }
 
+/*
+ * One event feeding two correlations: its evidence line is shared by both
+ * groups (one copy, counted references); each alert still carries it, and
+ * groups that fire, restart or go keep the others' lines intact (ASan checks
+ * the counting).
+ */
+#define TWO_COUNTS                                                                                 \
+    CT_BASE "title: Three\nid: three\nlevel: high\ncorrelation:\n  type: event_count\n"            \
+            "  rules: [failed]\n  group-by: [source.ip]\n  timespan: 60s\n"                        \
+            "  condition: {gte: 3}\n---\n"                                                         \
+            "title: Five\nid: five\nlevel: high\nmax-groups: 1\ncorrelation:\n"                    \
+            "  type: event_count\n  rules: [failed]\n  group-by: [source.ip]\n"                    \
+            "  timespan: 60s\n  condition: {gte: 5}\n"
+
+static void test_shared_evidence_lines(void **state)
+{
+    (void)state;
+    struct ct t;
+    ct_init(&t, TWO_COUNTS, 0);
+    char raw[32];
+    for (int i = 0; i < 7; i++) {
+        snprintf(raw, sizeof(raw), "failed #%d", i);
+        ct_send(&t, T0 + SEC(i), raw, "source.ip=192.0.2.1");
+    }
+    assert_int_equal(ct_new(&t, "three"), 2); /* #2 and #5 */
+    assert_int_equal(ct_new(&t, "five"), 1);  /* #4 */
+    const struct mm_alert *a = ct_last(&t, "five");
+    assert_int_equal(a->nevidence, 5);
+    assert_string_equal(a->evidence[0], "failed #0");
+    assert_string_equal(a->evidence[4], "failed #4");
+    a = ct_last(&t, "three");
+    assert_int_equal(a->nevidence, 3);
+    assert_string_equal(a->evidence[0], "failed #3");
+    assert_string_equal(a->evidence[2], "failed #5");
+    /* another address evicts five's group (max-groups 1); three's lines stay */
+    ct_send(&t, T0 + SEC(8), "failed other", "source.ip=192.0.2.2");
+    struct mm_corr_stats st;
+    mm_corr_get_stats(t.ce, &st);
+    assert_int_equal(st.evicted, 1);
+    ct_send(&t, T0 + SEC(9), "failed #9", "source.ip=192.0.2.1");
+    ct_send(&t, T0 + SEC(10), "failed #10", "source.ip=192.0.2.1");
+    a = ct_last(&t, "three");
+    assert_int_equal(ct_new(&t, "three"), 3);
+    assert_string_equal(a->evidence[0], "failed #6");
+    assert_string_equal(a->evidence[2], "failed #10");
+    ct_free(&t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_persistence_round_trip),
         cmocka_unit_test(test_removed_groups_are_deleted),
         cmocka_unit_test(test_rebind_keeps_unchanged_rules),
+        cmocka_unit_test(test_shared_evidence_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

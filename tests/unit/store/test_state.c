@@ -1,6 +1,7 @@
 /*
  * Tests for src/store/state.c and the writer's state path: batches of
- * correlation state rows written, replaced, deleted, cleared, read back.
+ * correlation state rows written, replaced, deleted, cleared, read back; a
+ * full snapshot in several batches.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -145,11 +146,69 @@ static void test_through_the_writer(void **state)
     mm_store_close(st);
 }
 
+static size_t load_rows(struct mm_store *st, struct seen *s)
+{
+    memset(s, 0, sizeof(*s));
+    assert_int_equal(mm_store_state_load(st, collect, s), MM_OK);
+    return s->n;
+}
+
+/*
+ * A full snapshot handed over in pieces: until its last piece the old rows
+ * stay (a crash in between loses nothing), then the rows it did not write go.
+ */
+static void test_snapshot_in_pieces(void **state)
+{
+    struct fx *f = *state;
+    struct mm_store *st = NULL;
+    assert_int_equal(mm_store_open(&st, f->db, 0), MM_OK);
+    struct mm_state_batch *b = NULL;
+    assert_int_equal(mm_state_batch_new(&b), MM_OK);
+    assert_int_equal(mm_state_batch_add(b, "r1", "k1", 2, "old", 3, 1), MM_OK);
+    assert_int_equal(mm_state_batch_add(b, "r1", "k2", 2, "old", 3, 1), MM_OK);
+    assert_int_equal(mm_state_batch_add(b, "r2", "k3", 2, "old", 3, 1), MM_OK);
+    assert_int_equal(mm_store_state_write(st, b), MM_OK);
+    mm_state_batch_free(b);
+
+    for (int round = 0; round < 2; round++) { /* the second round reuses the key table */
+        assert_int_equal(mm_state_batch_new(&b), MM_OK);
+        assert_int_equal(mm_state_batch_add(b, NULL, NULL, 0, NULL, 0, 0), MM_OK);
+        assert_int_equal(mm_state_batch_add(b, "r1", "k1", 2, "new", 3, 2), MM_OK);
+        assert_true(mm_state_batch_bytes(b) >= 7);
+        mm_state_batch_set_more(b);
+        assert_int_equal(mm_store_state_write(st, b), MM_OK);
+        mm_state_batch_free(b);
+        struct seen s;
+        assert_int_equal(load_rows(st, &s), round == 0 ? 3 : 2); /* nothing gone yet */
+        assert_true(has(&s, "r1:k1:new:2"));
+
+        assert_int_equal(mm_state_batch_new(&b), MM_OK);
+        assert_int_equal(mm_state_batch_add(b, "r2", "k3", 2, "new", 3, 2), MM_OK);
+        assert_int_equal(mm_store_state_write(st, b), MM_OK); /* the last piece */
+        mm_state_batch_free(b);
+        assert_int_equal(load_rows(st, &s), 2);
+        assert_true(has(&s, "r1:k1:new:2") && has(&s, "r2:k3:new:2"));
+
+        /* a later save of changes only does not delete anything */
+        assert_int_equal(mm_state_batch_new(&b), MM_OK);
+        assert_int_equal(mm_state_batch_add(b, "r9", "k9", 2, "x", 1, 3), MM_OK);
+        assert_int_equal(mm_store_state_write(st, b), MM_OK);
+        mm_state_batch_free(b);
+        assert_int_equal(load_rows(st, &s), 3);
+        assert_int_equal(mm_state_batch_new(&b), MM_OK);
+        assert_int_equal(mm_state_batch_add(b, "r9", "k9", 2, NULL, 0, 0), MM_OK);
+        assert_int_equal(mm_store_state_write(st, b), MM_OK);
+        mm_state_batch_free(b);
+    }
+    mm_store_close(st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_write_replace_delete_clear, setup, teardown),
         cmocka_unit_test_setup_teardown(test_through_the_writer, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_snapshot_in_pieces, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

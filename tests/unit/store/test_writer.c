@@ -3,7 +3,9 @@
  * threads, a queue smaller than the load is not needed: the queue blocks),
  * updates replace count and take a new seq, versions coalesced in one batch
  * keep the last, outbox rows follow each channel's min_severity, sources add
- * up, counters are replaced, seq keeps growing across a restart.
+ * up, counters are replaced, seq keeps growing across a restart; delta
+ * updates are merged into the stored row (and folded within a batch); the
+ * queue is bounded in bytes.
  * Real SQLite files in a mkdtemp directory, removed afterwards.
  */
 #include <setjmp.h>
@@ -311,6 +313,159 @@ static void test_stop_accepts_null_and_readonly_refused(void **state)
     mm_store_close(st); /* still ours after a failed start */
 }
 
+/* The stored JSON of alert id (malloc'd), NULL when there is no row. */
+static char *sql_json(const char *db, uint64_t id)
+{
+    sqlite3 *c = NULL;
+    sqlite3_stmt *s = NULL;
+    char *v = NULL;
+    assert_int_equal(sqlite3_open_v2(db, &c, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(c, "SELECT json FROM alerts WHERE id = ?1", -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(s, 1, (int64_t)id);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        v = strdup((const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(c);
+    return v;
+}
+
+static struct mm_alert *with_lines(struct mm_alert *a, int from, int to)
+{
+    char line[32];
+    for (int i = from; i < to; i++) {
+        int n = snprintf(line, sizeof(line), "line \"%d\"", i);
+        assert_int_equal(mm_alert_add_evidence(a, line, (size_t)n), MM_OK);
+    }
+    a->fields_json =
+        a->fields_json != NULL ? a->fields_json : strdup("{\"source.ip\":\"192.0.2.1\"}");
+    return a;
+}
+
+/* A delta update of id: no strings, the lines from..to only. */
+static struct mm_alert *make_delta(uint64_t id, uint64_t count, int from, int to)
+{
+    struct mm_alert *d = make_alert(id, MM_SEV_HIGH, count, 1);
+    free(d->rule_id);
+    free(d->rule_title);
+    free(d->group_key);
+    d->rule_id = d->rule_title = d->group_key = NULL;
+    d->delta = 1;
+    with_lines(d, from, to);
+    free(d->fields_json);
+    d->fields_json = NULL;
+    return d;
+}
+
+static void wait_committed(struct mm_store_writer *w, uint64_t n)
+{
+    for (int i = 0; i < 1000 && mm_store_writer_committed(w) < n; i++) {
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(mm_store_writer_committed(w) >= n);
+}
+
+/* What the row must hold: one alert that saw every line. */
+static char *expected_json(uint64_t id, uint64_t count, int nlines)
+{
+    struct mm_alert *ref = with_lines(make_alert(id, MM_SEV_HIGH, count, 1), 0, nlines);
+    struct mm_buf b;
+    mm_buf_init(&b, 0);
+    assert_int_equal(mm_alert_to_json(ref, &b), MM_OK);
+    mm_alert_free(ref);
+    return mm_buf_steal(&b);
+}
+
+static void test_delta_merged_into_row(void **state)
+{
+    struct fx *f = *state;
+    struct mm_store_writer *w = start(f);
+    mm_store_writer_put_alert(w, with_lines(make_alert(50, MM_SEV_HIGH, 1, 0), 0, 1));
+    wait_committed(w, 1);
+    mm_store_writer_put_alert(w, make_delta(50, 4, 1, 4));
+    wait_committed(w, 2);
+    mm_store_writer_put_alert(w, make_delta(50, 20, 4, 20)); /* 16 lines: first 5, last 5 */
+    /* a delta whose row is gone (deleted meanwhile) is skipped, not made up */
+    mm_store_writer_put_alert(w, make_delta(51, 2, 0, 1));
+    mm_store_writer_stop(w);
+    char *want = expected_json(50, 20, 20);
+    char *got = sql_json(f->db, 50);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    assert_null(sql_json(f->db, 51));
+    assert_int_equal(sql_int(f->db, "SELECT count FROM alerts WHERE id = 50"), 20);
+    assert_string_equal(strstr(got, "\"evidence\":"),
+                        "\"evidence\":[\"line \\\"0\\\"\",\"line \\\"1\\\"\",\"line \\\"2\\\"\","
+                        "\"line \\\"3\\\"\",\"line \\\"4\\\"\",\"line \\\"15\\\"\",\"line "
+                        "\\\"16\\\"\",\"line \\\"17\\\"\",\"line \\\"18\\\"\",\"line "
+                        "\\\"19\\\"\"]}");
+    free(want);
+    free(got);
+}
+
+/* A new alert and its deltas in one batch: folded, written once, still notified. */
+static void test_delta_coalesced_with_new(void **state)
+{
+    struct fx *f = *state;
+    f->cfg->batch_ms = 10000; /* everything lands in the batch that stop commits */
+    struct mm_notify_conf ch = {.name = "log", .type = "webhook", .min_severity = MM_SEV_LOW};
+    f->cfg->notify = calloc(1, sizeof(ch));
+    assert_non_null(f->cfg->notify);
+    f->cfg->notify[0] = ch;
+    f->cfg->nnotify = 1;
+    struct mm_store_writer *w = start(f);
+    mm_store_writer_put_alert(w, with_lines(make_alert(60, MM_SEV_HIGH, 2, 0), 0, 2));
+    mm_store_writer_put_alert(w, make_delta(60, 9, 2, 9));
+    mm_store_writer_put_alert(w, make_delta(60, 13, 9, 13));
+    mm_store_writer_stop(w);
+    char *want = expected_json(60, 13, 13);
+    char *got = sql_json(f->db, 60);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM outbox WHERE alert_id = 60"), 1);
+    assert_int_equal(sql_int(f->db, "SELECT seq FROM alerts WHERE id = 60"), 1);
+    free(want);
+    free(got);
+}
+
+struct big_producer {
+    struct mm_store_writer *w;
+    size_t n;
+};
+
+static void *produce_big(void *arg)
+{
+    struct big_producer *p = arg;
+    char *fields = malloc(256 * 1024);
+    assert_non_null(fields);
+    memset(fields, 'f', 256 * 1024 - 1);
+    fields[256 * 1024 - 1] = '\0';
+    for (size_t i = 0; i < p->n; i++) {
+        struct mm_alert *a = make_alert(1000 + i, MM_SEV_LOW, 1, 0);
+        a->fields_json = strdup(fields); /* not JSON: the row keeps it as text, fine here */
+        assert_non_null(a->fields_json);
+        mm_store_writer_put_alert(p->w, a);
+    }
+    free(fields);
+    return NULL;
+}
+
+/* Alerts larger than the queue's byte bound: the producer waits, nothing is lost. */
+static void test_queue_bounded_in_bytes(void **state)
+{
+    struct fx *f = *state;
+    f->cfg->batch_ms = 5000; /* a full queue must wake the writer, not its timer */
+    struct mm_store_writer *w = start(f);
+    struct big_producer p = {w, 64}; /* 16 MiB in all */
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, produce_big, &p), 0);
+    pthread_join(t, NULL);
+    mm_store_writer_stop(w);
+    assert_int_equal(sql_int(f->db, "SELECT count(*) FROM alerts"), 64);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +476,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_outbox_min_severity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sources_and_counters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_seq_grows_across_restart, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delta_merged_into_row, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delta_coalesced_with_new, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queue_bounded_in_bytes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stop_accepts_null_and_readonly_refused, setup,
                                         teardown),
     };
