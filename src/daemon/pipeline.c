@@ -7,20 +7,21 @@
 #include <sys/un.h>
 #include <time.h>
 
+#include "daemon/parse_stage.h"
 #include "mimamori/log.h"
 #include "mimamori/net.h"
 
-#define PIPE_BATCH 256
 #define PIPE_MAX_MATCH 64
 #define PIPE_MAX_SOURCES 1024
 #define PIPE_FLUSH_NS 1000000000LL
 #define PIPE_ALERT_FLUSH_NS 200000000LL /* incident updates reach the store this often */
-/* open incidents kept for suppression (a few KiB each: evidence lines); the oldest go first */
+/* open incidents kept for suppression (a few hundred bytes each); the oldest go first */
 #define PIPE_MAX_INCIDENTS 16384
 /* ---- correlation (corr_*.c): timers and persistence ---- */
 #define PIPE_CORR_TICK_NS 1000000000LL  /* absence timers, window expiry */
 #define PIPE_CORR_SAVE_NS 60000000000LL /* changed groups to the database */
 #define PIPE_CORR_FULL_EVERY 60         /* every 60th save (hourly) is a full snapshot */
+#define PIPE_CORR_SAVE_PIECE (240u * 1024u) /* a save goes to the writer in pieces of this size */
 /* ---- roll-ups (store/rollup.c): hourly counts for the report ---- */
 #define PIPE_ROLLUP_FLUSH_NS 60000000000LL /* deltas to the writer every minute */
 #define PIPE_ROLLUP_EARLY 8192             /* ...or as soon as this many rows wait (import) */
@@ -35,18 +36,14 @@ struct source_table {
 
 struct worker {
     struct mm_pipeline *p;
-    struct mm_parse_ctx *pctx;
+    struct mm_parse_stage *stage; /* parsing, on its own thread */
     struct mm_alerter *alerter;
     struct mm_corr *corr;     /* correlation engine: outlives rule reloads */
     int64_t corr_tick, corr_save;
     unsigned corr_nsaves;
     struct mm_rollup *rollup; /* hourly roll-ups: owned by this thread */
     int64_t rollup_flush;
-    struct mm_event *ev;
     struct source_table src;
-    /* cache of the last peer's text form: most batches come from one gateway */
-    struct sockaddr_storage last_peer;
-    char last_text[64];
     int64_t last_flush;
     int64_t last_alert_flush;
     int64_t file_last_ts; /* import: event time of the previous line */
@@ -86,27 +83,6 @@ static struct mm_source_delta *source_get(struct source_table *t, const char *na
     }
     t->overflow++;
     return NULL;
-}
-
-static const char *peer_text(struct worker *w, const struct mm_msg *m)
-{
-    if (m->transport == MM_MSG_FILE) {
-        const struct sockaddr_un *sun = (const struct sockaddr_un *)&m->peer;
-        if (m->peer.ss_family == AF_UNIX && sun->sun_path[0] != '\0') {
-            return sun->sun_path; /* import: the file's name, NUL-terminated by the reader */
-        }
-        return "file";
-    }
-    size_t len = m->peer.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                               : sizeof(struct sockaddr_in);
-    if (memcmp(&w->last_peer, &m->peer, len) == 0 && w->last_text[0] != '\0') {
-        return w->last_text;
-    }
-    struct mm_addr a;
-    mm_addr_from_sockaddr(&a, (const struct sockaddr *)&m->peer);
-    mm_addr_format(&a, w->last_text, sizeof(w->last_text));
-    memcpy(&w->last_peer, &m->peer, len);
-    return w->last_text;
 }
 
 /* The watchdog's proof of life: the thread got round to its once-a-second flush. */
@@ -198,29 +174,44 @@ static void emit_alert(void *arg, struct mm_alert *a)
     mm_store_writer_put_alert(w->p->writer, a);
 }
 
+/* A save in progress: the batch being filled, handed over piece by piece. */
+struct save_ctx {
+    struct worker *w;
+    struct mm_state_batch *b;
+};
+
 static enum mm_err save_record(void *arg, const struct mm_corr_record *rec)
 {
-    return mm_state_batch_add(arg, rec->rule_id, rec->key, rec->klen, rec->blob, rec->blen,
+    struct save_ctx *x = arg;
+    if (x->b != NULL && mm_state_batch_bytes(x->b) >= PIPE_CORR_SAVE_PIECE) {
+        /* a full piece goes now; the last one (never empty) ends the save */
+        mm_state_batch_set_more(x->b);
+        mm_store_writer_put_state(x->w->p->writer, x->b);
+        x->b = NULL;
+    }
+    if (x->b == NULL && mm_state_batch_new(&x->b) != MM_OK) {
+        return MM_ENOMEM;
+    }
+    return mm_state_batch_add(x->b, rec->rule_id, rec->key, rec->klen, rec->blob, rec->blen,
                               rec->updated_ns);
 }
 
-/* Changed correlation groups (or all of them when full) to the writer. */
+/*
+ * Changed correlation groups (or all of them when full) to the writer.  A
+ * failed save may leave pieces handed over without their end: the engine
+ * then makes the next save a full one, which starts the snapshot over.
+ */
 static void corr_save(struct worker *w, int full)
 {
-    struct mm_state_batch *b = NULL;
-    if (mm_state_batch_new(&b) != MM_OK) {
-        return;
-    }
-    if (mm_corr_save(w->corr, full, save_record, b) != MM_OK) {
+    struct save_ctx x = {w, NULL};
+    if (mm_corr_save(w->corr, full, save_record, &x) != MM_OK) {
         log_warnx("correlation state: out of memory preparing a save; retried later");
-        mm_state_batch_free(b);
+        mm_state_batch_free(x.b);
         return;
     }
-    if (mm_state_batch_rows(b) == 0) {
-        mm_state_batch_free(b);
-        return;
+    if (x.b != NULL) {
+        mm_store_writer_put_state(w->p->writer, x.b);
     }
-    mm_store_writer_put_state(w->p->writer, b);
 }
 
 static void corr_timers(struct worker *w, int64_t now)
@@ -311,17 +302,12 @@ static void rollup_timer(struct worker *w, int64_t now)
 
 /* ---- end roll-ups ---- */
 
-static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg *m)
+/* One parsed message (parse_stage.c): counters, roll-ups, rules, correlation, alerts. */
+static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg *m,
+                    struct mm_event *ev)
 {
     struct mm_pipeline *p = w->p;
-    struct mm_event *ev = w->ev;
-    const char *src = peer_text(w, m);
-    mm_event_reset(ev, m->data, m->len, m->recv_ns);
-    ev->source = src;
-    if (m->truncated) {
-        ev->flags |= MM_EV_TRUNCATED;
-    }
-    mm_parse_event(w->pctx, ev, m->recv_ns);
+    const char *src = ev->source;
 
     /* a live source is heard at receive time; an imported line at its own time */
     int64_t seen = m->recv_ns;
@@ -390,25 +376,25 @@ static void *pipeline_main(void *arg)
 {
     struct worker *w = arg;
     struct mm_pipeline *p = w->p;
-    struct mm_msg msgs[PIPE_BATCH];
     for (;;) {
-        size_t n = mm_msgq_pop(p->q, msgs, PIPE_BATCH, 200);
-        if (n == 0) {
-            if (mm_msgq_closed_and_empty(p->q)) {
-                break;
-            }
-        } else {
+        int done = 0;
+        struct mm_parsed *b = mm_parse_stage_take(w->stage, 200, &done);
+        if (done) {
+            break;
+        }
+        if (b != NULL) {
             pthread_mutex_lock(&p->rules_mu);
             struct mm_ruleset *rs = p->rules;
             if (rs != NULL) {
                 mm_ruleset_ref(rs);
             }
             pthread_mutex_unlock(&p->rules_mu);
-            for (size_t i = 0; i < n; i++) {
-                process(w, rs, &msgs[i]);
+            for (size_t i = 0; i < b->n; i++) {
+                process(w, rs, &b->msg[i], &b->ev[i]);
             }
             mm_ruleset_unref(rs);
-            mm_msgq_release(p->q, n);
+            mm_msgq_release(p->q, b->n); /* the events pointed into these messages */
+            mm_parse_stage_release(w->stage, b);
         }
         int64_t now = now_ns();
         if (now - w->last_alert_flush >= PIPE_ALERT_FLUSH_NS) {
@@ -429,10 +415,9 @@ static void *pipeline_main(void *arg)
     mm_rollup_free(w->rollup);
     mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
-    mm_parse_ctx_free(w->pctx);
+    mm_parse_stage_free(w->stage); /* finished: it handed over its last batch */
     free(w->src.slots);
     free(w->src.used);
-    free(w->ev);
     free(w);
     return NULL;
 }
@@ -444,7 +429,6 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
         return MM_ENOMEM;
     }
     w->p = p;
-    w->ev = malloc(sizeof(*w->ev));
     w->src.slots = calloc(PIPE_MAX_SOURCES, sizeof(*w->src.slots));
     w->src.used = calloc(PIPE_MAX_SOURCES, 1);
     struct mm_source_pin pins[64];
@@ -456,17 +440,14 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
         npins++;
     }
     enum mm_err rc = MM_ENOMEM;
-    if (w->ev == NULL || w->src.slots == NULL || w->src.used == NULL) {
-        goto fail;
-    }
-    rc = mm_parse_ctx_new(&w->pctx, p->tz, pins, npins);
-    if (rc != MM_OK) {
+    if (w->src.slots == NULL || w->src.used == NULL) {
         goto fail;
     }
     rc = mm_alerter_new(&w->alerter, PIPE_MAX_INCIDENTS);
     if (rc != MM_OK) {
         goto fail;
     }
+    mm_alerter_set_delta(w->alerter, 1); /* the writer merges updates into the stored rows */
     rc = mm_corr_new(&w->corr, 1);
     if (rc == MM_OK) {
         rc = mm_corr_bind(w->corr, p->rules);
@@ -482,20 +463,24 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     w->last_flush = now_ns();
     w->corr_tick = w->corr_save = w->rollup_flush = w->last_flush;
     flush_alive(p);
+    rc = mm_parse_stage_start(&w->stage, p->q, p->tz, pins, npins);
+    if (rc != MM_OK) {
+        goto fail;
+    }
     if (pthread_create(&p->thread, NULL, pipeline_main, w) != 0) {
         rc = MM_EIO;
+        mm_msgq_close(p->q); /* lets the parse thread end, so that it can be joined */
         goto fail;
     }
     p->started = 1;
     return MM_OK;
 fail:
+    mm_parse_stage_free(w->stage);
     mm_rollup_free(w->rollup);
     mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
-    mm_parse_ctx_free(w->pctx);
     free(w->src.slots);
     free(w->src.used);
-    free(w->ev);
     free(w);
     return rc;
 }

@@ -33,8 +33,8 @@
 #define CORR_TS_NONE INT64_MIN
 
 struct cline {
-    char *p; /* owned, cap bytes */
-    uint32_t n, cap;
+    char *p;        /* a shared line (corr_state.c: one copy per event, reference-counted) */
+    uint32_t n, cap; /* cap: the bytes counted for it in the memory statistics */
 };
 
 /* One value hash and when it was last seen (event time). h == 0: empty slot. */

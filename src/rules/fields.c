@@ -117,9 +117,17 @@ struct mm_str mm_rules_fref_get(const struct fref *f, const struct mm_event *ev)
     if (f->id != MM_F__COUNT) {
         return ev->f[f->id];
     }
+    size_t n = f->nlen;
+    char last = n ? f->name[n - 1] : '\0';
     for (uint32_t i = ev->nx; i-- > 0;) {
-        if (mm_xfield_is(&ev->x[i], f->name, f->nlen)) {
-            return ev->x[i].val;
+        /* a name ends with its key: most extras fail on the key's last byte, inline */
+        const struct mm_xfield *x = &ev->x[i];
+        size_t kn = x->key.n;
+        if (kn > n || (kn > 0 && x->key.p[kn - 1] != last)) {
+            continue;
+        }
+        if (mm_xfield_is(x, f->name, n)) {
+            return x->val;
         }
     }
     struct mm_str none = {NULL, 0};

@@ -211,6 +211,10 @@ struct acfield {
      * 16-bit value (owned); NULL when a literal has one byte.  At the root, positions
      * whose pair starts no literal are skipped without touching the automaton. */
     uint64_t *pairs;
+    /* the same pairs as nibble tables for a 16-positions-at-once test (prefilter.c,
+     * skip_to_pair): per byte of the pair, the low and the high nibble's bucket bits */
+    uint8_t nib[2][2][16];
+    int vec;             /* the vector test is usable (SSSE3 at run time, and pairs) */
     int32_t *own;       /* per state: the literal that ends here, -1 none (owned) */
     uint32_t *report;   /* per state: first state on its fail chain with a literal, 0 none */
     uint32_t *dnext;    /* per state: the next such state after it (owned) */

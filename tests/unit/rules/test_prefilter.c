@@ -226,44 +226,55 @@ static void test_re_literals_sound(void **state)
     assert_true(matches > 2000);
 }
 
-/* The automaton over random literals finds exactly what a substring search finds. */
-static void test_automaton(void **state)
+/*
+ * The automaton over random literals finds exactly what a substring search finds.
+ * With literals of two bytes or more the position filter is on: it is checked both
+ * with its 16-positions vector test and byte by byte, over texts long enough for the
+ * vector, in an alphabet whose bytes share nibbles (a/q/A/Q, 1/!/q) and case.
+ */
+static void automaton_round(int minlen, size_t maxtext, const char *alpha_lit,
+                            const char *alpha_text)
 {
-    (void)state;
     enum { NLIT = 60, NRULE = 60 };
     char lit[NLIT][8];
-    for (int round = 0; round < 20; round++) {
-        /* a ruleset whose rules are only there to be marked: one per literal */
-        struct mm_buf y;
-        mm_buf_init(&y, 0);
-        for (int i = 0; i < NRULE; i++) {
-            size_t n = 1 + rnd(5);
-            for (size_t k = 0; k < n; k++) {
-                lit[i][k] = "abcAB."[rnd(6)];
-            }
-            lit[i][n] = '\0';
-            assert_int_equal(mm_buf_printf(&y,
-                                           "%sid: a%d\ntitle: a\nlevel: low\n"
-                                           "logsource: {product: acme}\n"
-                                           "detection:\n  s: {message|%s: '%s'}\n"
-                                           "  condition: s\n",
-                                           i ? "---\n" : "", i, rnd(2) ? "contains" : "endswith",
-                                           lit[i]),
-                             MM_OK);
+    size_t nal = strlen(alpha_lit), nat = strlen(alpha_text);
+    struct mm_buf y;
+    mm_buf_init(&y, 0);
+    for (int i = 0; i < NRULE; i++) {
+        size_t n = (size_t)minlen + rnd(6 - (unsigned)minlen);
+        for (size_t k = 0; k < n; k++) {
+            lit[i][k] = alpha_lit[rnd((unsigned)nal)];
         }
-        struct mm_ruleset *rs = t_load_ok(y.p);
-        mm_buf_free(&y);
-        assert_int_equal(rs->disp.nac, 1);
-        for (int e = 0; e < 200; e++) {
-            char text[40];
-            size_t n = rnd(sizeof(text));
-            for (size_t k = 0; k < n; k++) {
-                text[k] = "abcABC.x"[rnd(8)];
-            }
-            struct mm_str v = {text, (uint32_t)n};
+        lit[i][n] = '\0';
+        assert_int_equal(mm_buf_printf(&y,
+                                       "%sid: a%d\ntitle: a\nlevel: low\n"
+                                       "logsource: {product: acme}\n"
+                                       "detection:\n  s: {message|%s: '%s'}\n"
+                                       "  condition: s\n",
+                                       i ? "---\n" : "", i, rnd(2) ? "contains" : "endswith",
+                                       lit[i]),
+                         MM_OK);
+    }
+    struct mm_ruleset *rs = t_load_ok(y.p);
+    mm_buf_free(&y);
+    assert_int_equal(rs->disp.nac, 1);
+    struct acfield *ac = &rs->disp.ac[0];
+    if (minlen >= 2) {
+        assert_non_null(ac->pairs); /* the position filter is on */
+    }
+    int vec = ac->vec;
+    for (int e = 0; e < 200; e++) {
+        char text[256];
+        size_t n = rnd((unsigned)maxtext);
+        for (size_t k = 0; k < n; k++) {
+            text[k] = alpha_text[rnd((unsigned)nat)];
+        }
+        struct mm_str v = {text, (uint32_t)n};
+        for (int pass = 0; pass < 2; pass++) {
+            ac->vec = pass == 0 ? vec : 0;
             memset(rs->cand, 0, rs->disp.nwords * sizeof(uint64_t));
             (*rs->disp.epoch)++;
-            mm_rules_ac_scan(rs, &rs->disp.ac[0], v, *rs->disp.epoch, rs->cand);
+            mm_rules_ac_scan(rs, ac, v, *rs->disp.epoch, rs->cand);
             for (int i = 0; i < NRULE; i++) {
                 const struct fcond *f = &rs->rules[i]->sels[0].alts[0].c[0];
                 size_t ln = strlen(lit[i]);
@@ -277,7 +288,19 @@ static void test_automaton(void **state)
                 assert_int_equal(got, want);
             }
         }
-        mm_ruleset_unref(rs);
+    }
+    ac->vec = vec;
+    mm_ruleset_unref(rs);
+}
+
+static void test_automaton(void **state)
+{
+    (void)state;
+    for (int round = 0; round < 20; round++) {
+        automaton_round(1, 40, "abcAB.", "abcABC.x");
+    }
+    for (int round = 0; round < 20; round++) {
+        automaton_round(2, 256, "aqAQ1!x", "aqAQ1!x. bQ");
     }
 }
 
