@@ -12,6 +12,7 @@
  * and subtypes" and the per-logid field tables.
  */
 #include "mimamori/parse.h"
+#include "mimamori/tz.h"
 
 #include <string.h>
 
@@ -31,7 +32,7 @@ enum fgkey {
     K_VPNTUNNEL, K_TUNNELIP, K_ASSIGNIP, K_SRCINTF, K_DSTINTF, K_SRCINTFROLE, K_DSTINTFROLE,
     K_LEVEL, K_LOGID, K_TYPE, K_SUBTYPE, K_EVENTTYPE, K_DIRECTION, K_QNAME, K_FILENAME, K_AGENT,
     K_GROUP, K_CATDESC, K_SRCMAC, K_DSTMAC, K_XAUTHUSER, K_CFGPATH, K_CVE, K_SEVERITY, K_DSTUSER,
-    K_ANALYTICSCKSUM, K_SRCNAME, K_UNAUTHUSER,
+    K_ANALYTICSCKSUM, K_SRCNAME, K_UNAUTHUSER, K_EVENTTIME, K_DATE, K_TIME, K_TZ,
     K__COUNT
 };
 
@@ -57,7 +58,8 @@ static const struct mm_keytab_entry keymap[] = {
     KM("srcmac", K_SRCMAC), KM("dstmac", K_DSTMAC), KM("xauthuser", K_XAUTHUSER),
     KM("cfgpath", K_CFGPATH), KM("cve", K_CVE), KM("severity", K_SEVERITY),
     KM("dstuser", K_DSTUSER), KM("analyticscksum", K_ANALYTICSCKSUM),
-    KM("srcname", K_SRCNAME), KM("unauthuser", K_UNAUTHUSER),
+    KM("srcname", K_SRCNAME), KM("unauthuser", K_UNAUTHUSER), KM("eventtime", K_EVENTTIME),
+    KM("date", K_DATE), KM("time", K_TIME), KM("tz", K_TZ),
     /* FortiOS 4.x spellings */
     KM("src", K_SRCIP), KM("dst", K_DSTIP), KM("src_port", K_SRCPORT),
     KM("dst_port", K_DSTPORT), KM("device_id", K_DEVID), KM("log_id", K_LOGID),
@@ -341,6 +343,75 @@ static void categorize(struct mm_event *ev, const struct mm_str *v)
     }
 }
 
+/* eventtime= in ns: FortiOS writes seconds, ms, us or ns since the epoch (by version). */
+static int eventtime_ns(struct mm_str et, int64_t *ns)
+{
+    uint64_t x;
+    if (!vu_u64_max(et, 19, &x)) {
+        return 0;
+    }
+    uint64_t scale = et.n == 10 ? 1000000000u : et.n == 13 ? 1000000u : et.n == 16 ? 1000u : 1u;
+    if ((et.n != 10 && et.n != 13 && et.n != 16 && et.n != 19) || x == 0 ||
+        x > (uint64_t)INT64_MAX / scale) {
+        return 0;
+    }
+    *ns = (int64_t)(x * scale);
+    return 1;
+}
+
+/* "2026-11-02" "09:00:00" "+0900" (or "+09:00") as ns since the epoch. */
+static int datetime_ns(struct mm_str d, struct mm_str t, struct mm_str z, int64_t *ns)
+{
+    const char *a = d.p, *b = t.p, *c = z.p;
+    if (a == NULL || b == NULL || c == NULL || d.n != 10 || t.n != 8 || (z.n != 5 && z.n != 6) ||
+        a[4] != '-' || a[7] != '-' || b[2] != ':' || b[5] != ':' || (c[0] != '+' && c[0] != '-') ||
+        (z.n == 6 && c[3] != ':')) {
+        return 0;
+    }
+    int dig[14];
+    const char *src[14] = {a, a + 1, a + 2, a + 3, a + 5, a + 6, a + 8, a + 9,
+                           b, b + 1, b + 3, b + 4, b + 6, b + 7};
+    for (int i = 0; i < 14; i++) {
+        dig[i] = *src[i] - '0';
+        if (dig[i] < 0 || dig[i] > 9) {
+            return 0;
+        }
+    }
+    const char *zm = z.n == 6 ? c + 4 : c + 3;
+    int zd[4] = {c[1] - '0', c[2] - '0', zm[0] - '0', zm[1] - '0'};
+    for (int i = 0; i < 4; i++) {
+        if (zd[i] < 0 || zd[i] > 9) {
+            return 0;
+        }
+    }
+    struct mm_civil cv = {dig[0] * 1000 + dig[1] * 100 + dig[2] * 10 + dig[3], dig[4] * 10 + dig[5],
+                          dig[6] * 10 + dig[7], dig[8] * 10 + dig[9], dig[10] * 10 + dig[11],
+                          dig[12] * 10 + dig[13], 0};
+    int off_min = (zd[0] * 10 + zd[1]) * 60 + zd[2] * 10 + zd[3];
+    if (cv.mon < 1 || cv.mon > 12 || cv.mday < 1 || cv.mday > 31 || cv.hour > 23 || cv.min > 59 ||
+        cv.sec > 60 || off_min > 14 * 60) {
+        return 0;
+    }
+    int64_t sign = c[0] == '-' ? -1 : 1;
+    *ns = mm_civil_to_epoch_ns(&cv) - sign * (int64_t)off_min * 60 * 1000000000LL;
+    return 1;
+}
+
+/*
+ * The device's own clock is the event's time: eventtime=, else date= time= with tz=.
+ * A FortiGate sends bare "<PRI>body" lines with no header time, so without this the
+ * time would be when mimamori received the line; a relayed line's header time is the
+ * relay's.  Without either field (FortiOS before 6.2 has no tz=), the header's time,
+ * or the time of receipt, stays.
+ */
+static void device_time(struct mm_event *ev, const struct mm_str *v)
+{
+    int64_t ns;
+    if (eventtime_ns(v[K_EVENTTIME], &ns) || datetime_ns(v[K_DATE], v[K_TIME], v[K_TZ], &ns)) {
+        ev->ts_ns = ns;
+    }
+}
+
 static void map_fields(struct mm_event *ev, const struct mm_str *v)
 {
     int vpn = vu_eq(v[K_SUBTYPE], "vpn");
@@ -551,6 +622,7 @@ static enum mm_parse_rc fortigate_parse(struct mm_event *ev, const char *body, s
     }
     map_fields(ev, v);
     categorize(ev, v);
+    device_time(ev, v);
     if (v[K_LOGID].p == NULL || v[K_TYPE].p == NULL) {
         return MM_PARSE_MALFORMED;
     }
