@@ -35,4 +35,7 @@ const char *mm_log_escape(char *dst, size_t dstlen, const char *src, size_t len)
 #define log_info(...) MM_LOG_AT(MM_LOG_INFO, 0, __VA_ARGS__)
 #define log_debug(...) MM_LOG_AT(MM_LOG_DEBUG, 0, __VA_ARGS__)
 
+/* Name the calling thread (15 bytes at most), as `top -H` and `ps -L` show it. */
+void mm_thread_name(const char *name);
+
 #endif

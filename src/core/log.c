@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 int mm_log_verbosity = MM_LOG_INFO;
@@ -94,4 +95,9 @@ const char *mm_log_escape(char *dst, size_t dstlen, const char *src, size_t len)
     }
     dst[o] = '\0';
     return dst;
+}
+
+void mm_thread_name(const char *name)
+{
+    prctl(PR_SET_NAME, name, 0, 0, 0);
 }

@@ -1,4 +1,5 @@
 #include "daemon/parse_stage.h"
+#include "mimamori/log.h"
 
 #include <netinet/in.h>
 #include <pthread.h>
@@ -17,6 +18,7 @@ struct mm_parse_stage {
     struct mm_parse_ctx *pctx;
     struct mm_handoff *ho;
     struct mm_parsed batch[MM_PARSED_SLOTS];
+    struct mm_parse_hooks hooks;
     pthread_t thread;
     int started;
     /* cache of the last peer's text form: most batches come from one gateway */
@@ -57,17 +59,29 @@ static void parse_batch(struct mm_parse_stage *s, struct mm_parsed *b)
             ev->flags |= MM_EV_TRUNCATED;
         }
         mm_parse_event(s->pctx, ev, m->recv_ns);
+        if (s->hooks.event != NULL) {
+            s->hooks.event(s->hooks.arg, ev, m, b->src[i]);
+        }
+    }
+}
+
+static void tick(struct mm_parse_stage *s)
+{
+    if (s->hooks.tick != NULL) {
+        s->hooks.tick(s->hooks.arg);
     }
 }
 
 static void *stage_main(void *arg)
 {
+    mm_thread_name("mm-parse");
     struct mm_parse_stage *s = arg;
     for (;;) {
         int slot = mm_handoff_claim(s->ho);
         struct mm_parsed *b = &s->batch[slot];
         b->n = mm_msgq_pop(s->q, b->msg, MM_PARSED_BATCH, POP_WAIT_MS);
         while (b->n == 0 && !mm_msgq_closed_and_empty(s->q)) {
+            tick(s);
             b->n = mm_msgq_pop(s->q, b->msg, MM_PARSED_BATCH, POP_WAIT_MS);
         }
         if (b->n == 0) {
@@ -75,6 +89,10 @@ static void *stage_main(void *arg)
         }
         parse_batch(s, b);
         mm_handoff_publish(s->ho, slot);
+        tick(s);
+    }
+    if (s->hooks.finish != NULL) {
+        s->hooks.finish(s->hooks.arg);
     }
     mm_handoff_finish(s->ho);
     return NULL;
@@ -92,7 +110,7 @@ static void stage_free(struct mm_parse_stage *s)
 
 enum mm_err mm_parse_stage_start(struct mm_parse_stage **out, struct mm_msgq *q,
                                  const struct mm_tz *tz, const struct mm_source_pin *pins,
-                                 size_t npins)
+                                 size_t npins, const struct mm_parse_hooks *hooks)
 {
     *out = NULL;
     struct mm_parse_stage *s = calloc(1, sizeof(*s));
@@ -100,6 +118,9 @@ enum mm_err mm_parse_stage_start(struct mm_parse_stage **out, struct mm_msgq *q,
         return MM_ENOMEM;
     }
     s->q = q;
+    if (hooks != NULL) {
+        s->hooks = *hooks;
+    }
     enum mm_err rc = mm_parse_ctx_new(&s->pctx, tz, pins, npins);
     if (rc == MM_OK) {
         rc = mm_handoff_new(&s->ho, MM_PARSED_SLOTS);

@@ -28,11 +28,24 @@ struct mm_parsed {
 
 struct mm_parse_stage;
 
+/*
+ * Per-event work that needs no rules, done on the parse thread after parsing
+ * (pipeline.c: the hourly roll-ups, and an imported line's source name and
+ * time).  Each hook may be NULL; all run on the parse thread.
+ */
+struct mm_parse_hooks {
+    void *arg;
+    /* src: the event's own MM_SOURCE_TEXT buffer; ev->source may be pointed at it */
+    void (*event)(void *arg, struct mm_event *ev, const struct mm_msg *m, char *src);
+    void (*tick)(void *arg); /* after each batch, and at least every 200 ms */
+    void (*finish)(void *arg); /* once, at the end, before the last batch is taken */
+};
+
 /* parse_stage.c */
 /* Start the thread; it stops when q is closed and empty.  pins are copied by the parser. */
 enum mm_err mm_parse_stage_start(struct mm_parse_stage **out, struct mm_msgq *q,
                                  const struct mm_tz *tz, const struct mm_source_pin *pins,
-                                 size_t npins);
+                                 size_t npins, const struct mm_parse_hooks *hooks);
 /* The next parsed batch in order, waiting up to timeout_ms; NULL on timeout, and NULL
  * with *done set once the queue is closed and every batch has been taken. */
 struct mm_parsed *mm_parse_stage_take(struct mm_parse_stage *s, int timeout_ms, int *done);

@@ -14,7 +14,8 @@
 #define PIPE_MAX_MATCH 64
 #define PIPE_MAX_SOURCES 1024
 #define PIPE_FLUSH_NS 1000000000LL
-#define PIPE_ALERT_FLUSH_NS 200000000LL /* incident updates reach the store this often */
+/* incident updates reach the store this often; a new incident goes at once */
+#define PIPE_ALERT_FLUSH_NS 1000000000LL
 /* open incidents kept for suppression (a few hundred bytes each); the oldest go first */
 #define PIPE_MAX_INCIDENTS 16384
 /* ---- correlation (corr_*.c): timers and persistence ---- */
@@ -41,13 +42,10 @@ struct worker {
     struct mm_corr *corr;     /* correlation engine: outlives rule reloads */
     int64_t corr_tick, corr_save;
     unsigned corr_nsaves;
-    struct mm_rollup *rollup; /* hourly roll-ups: owned by this thread */
-    int64_t rollup_flush;
+    struct early *early;      /* the parse thread's share (below); freed after it ends */
     struct source_table src;
     int64_t last_flush;
     int64_t last_alert_flush;
-    int64_t file_last_ts; /* import: event time of the previous line */
-    char import_host[64]; /* import: the current line's syslog hostname, its source name */
 };
 
 static int64_t now_ns(void)
@@ -139,27 +137,6 @@ static void flush_counters(struct worker *w)
     }
     w->last_flush = now_ns();
     flush_alive(p);
-}
-
-/*
- * import: a line that carries no time of its own (the parser stamped it with
- * the receive time) happened when the line before it did, as in `replay`; the
- * source is the device named in the line, else the file.
- */
-static void import_source(struct worker *w, struct mm_event *ev, const struct mm_msg *m,
-                          const char **src)
-{
-    if (ev->ts_ns == m->recv_ns && w->file_last_ts != 0) {
-        ev->ts_ns = w->file_last_ts;
-    }
-    w->file_last_ts = ev->ts_ns;
-    struct mm_str host = ev->f[MM_F_SYSLOG_HOSTNAME];
-    if (host.p != NULL && host.n > 0) {
-        size_t n = host.n < sizeof(w->import_host) - 1 ? host.n : sizeof(w->import_host) - 1;
-        memcpy(w->import_host, host.p, n);
-        w->import_host[n] = '\0';
-        *src = w->import_host;
-    }
 }
 
 /* ---- correlation ---- */
@@ -270,33 +247,84 @@ static void corr_restore(struct worker *w)
 /* ---- end correlation ---- */
 
 /*
- * ---- roll-ups ----
- * Every parsed or unparsed event is counted into the hour of its own time
- * (store/rollup.c aggregates; bounded).  The deltas go to the writer every
+ * ---- on the parse thread: roll-ups, and an imported line's source ----
+ * Neither needs the rules, so they run on the parse thread (parse_stage.c
+ * hooks), which has time to spare; the pipeline thread is the busier one.
+ *
+ * Roll-ups: every parsed or unparsed event is counted into the hour of its own
+ * time (store/rollup.c aggregates; bounded).  The deltas go to the writer every
  * minute, at stop, and early when many rows wait (an import crossing many
  * hours); the writer adds them to the roll-up tables.
  */
-static void rollup_flush(struct worker *w)
+struct early {
+    struct mm_pipeline *p;
+    struct mm_rollup *rollup;
+    int64_t rollup_flush;
+    int64_t file_last_ts; /* import: event time of the previous line */
+};
+
+static void rollup_flush(struct early *e)
 {
-    struct mm_rollup_batch *b = mm_rollup_take(w->rollup);
+    struct mm_rollup_batch *b = mm_rollup_take(e->rollup);
     if (b != NULL) {
-        mm_store_writer_put_rollup(w->p->writer, b);
+        mm_store_writer_put_rollup(e->p->writer, b);
     }
 }
 
-static void rollup_event(struct worker *w, const struct mm_event *ev, const char *src)
+/*
+ * Import: a line that carries no time of its own (the parser stamped it with
+ * the receive time) happened when the line before it did, as in `replay`; the
+ * source is the device named in the line, else the file.
+ */
+static void import_source(struct early *e, struct mm_event *ev, const struct mm_msg *m,
+                          char *src)
 {
-    mm_rollup_event(w->rollup, ev, src);
-    if (mm_rollup_pending(w->rollup) >= PIPE_ROLLUP_EARLY) {
-        rollup_flush(w);
+    if (ev->ts_ns == m->recv_ns && e->file_last_ts != 0) {
+        ev->ts_ns = e->file_last_ts;
+    }
+    e->file_last_ts = ev->ts_ns;
+    struct mm_str host = ev->f[MM_F_SYSLOG_HOSTNAME];
+    if (host.p != NULL && host.n > 0) {
+        size_t n = host.n < MM_SOURCE_TEXT - 1 ? host.n : MM_SOURCE_TEXT - 1;
+        memcpy(src, host.p, n);
+        src[n] = '\0';
+        ev->source = src;
     }
 }
 
-static void rollup_timer(struct worker *w, int64_t now)
+static void early_event(void *arg, struct mm_event *ev, const struct mm_msg *m, char *src)
 {
-    if (now - w->rollup_flush >= PIPE_ROLLUP_FLUSH_NS) {
-        w->rollup_flush = now;
-        rollup_flush(w);
+    struct early *e = arg;
+    if (e->p->import && m->transport == MM_MSG_FILE) {
+        import_source(e, ev, m, src);
+    }
+    /* the same source name as the sources table */
+    mm_rollup_event(e->rollup, ev, ev->source);
+    if (mm_rollup_pending(e->rollup) >= PIPE_ROLLUP_EARLY) {
+        rollup_flush(e);
+    }
+}
+
+static void early_tick(void *arg)
+{
+    struct early *e = arg;
+    int64_t now = now_ns();
+    if (now - e->rollup_flush >= PIPE_ROLLUP_FLUSH_NS) {
+        e->rollup_flush = now;
+        rollup_flush(e);
+    }
+}
+
+static void early_finish(void *arg)
+{
+    rollup_flush(arg); /* the last roll-up deltas, committed by the writer before it stops */
+}
+
+static void early_free(struct early *e)
+{
+    if (e != NULL) {
+        mm_rollup_free(e->rollup);
+        free(e);
     }
 }
 
@@ -310,11 +338,7 @@ static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg
     const char *src = ev->source;
 
     /* a live source is heard at receive time; an imported line at its own time */
-    int64_t seen = m->recv_ns;
-    if (p->import && m->transport == MM_MSG_FILE) {
-        import_source(w, ev, m, &src);
-        seen = ev->ts_ns;
-    }
+    int64_t seen = p->import && m->transport == MM_MSG_FILE ? ev->ts_ns : m->recv_ns;
     struct mm_source_delta *sd = source_get(&w->src, src);
     if (sd != NULL) {
         if (sd->received == 0 || seen < sd->first_ns) {
@@ -349,7 +373,6 @@ static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg
             sd->malformed++;
         }
     }
-    rollup_event(w, ev, src); /* roll-ups: the same source name as the sources table */
     if (rs == NULL) {
         return;
     }
@@ -374,6 +397,7 @@ static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg
 
 static void *pipeline_main(void *arg)
 {
+    mm_thread_name("mm-pipeline");
     struct worker *w = arg;
     struct mm_pipeline *p = w->p;
     for (;;) {
@@ -403,19 +427,17 @@ static void *pipeline_main(void *arg)
             w->last_alert_flush = now;
         }
         corr_timers(w, now);
-        rollup_timer(w, now);
         if (now - w->last_flush >= PIPE_FLUSH_NS) {
             flush_counters(w);
         }
     }
     mm_alerter_flush(w->alerter, emit_alert, w);
     corr_save(w, 0); /* the last changes, committed by the writer before it stops */
-    rollup_flush(w); /* the last roll-up deltas, likewise */
     flush_counters(w);
-    mm_rollup_free(w->rollup);
     mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
     mm_parse_stage_free(w->stage); /* finished: it handed over its last batch */
+    early_free(w->early);
     free(w->src.slots);
     free(w->src.used);
     free(w);
@@ -455,15 +477,22 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     if (rc != MM_OK) {
         goto fail;
     }
-    rc = mm_rollup_new(&w->rollup);
+    w->early = calloc(1, sizeof(*w->early));
+    if (w->early == NULL) {
+        rc = MM_ENOMEM;
+        goto fail;
+    }
+    w->early->p = p;
+    rc = mm_rollup_new(&w->early->rollup);
     if (rc != MM_OK) {
         goto fail;
     }
     corr_restore(w);
     w->last_flush = now_ns();
-    w->corr_tick = w->corr_save = w->rollup_flush = w->last_flush;
+    w->corr_tick = w->corr_save = w->early->rollup_flush = w->last_flush;
     flush_alive(p);
-    rc = mm_parse_stage_start(&w->stage, p->q, p->tz, pins, npins);
+    struct mm_parse_hooks hooks = {w->early, early_event, early_tick, early_finish};
+    rc = mm_parse_stage_start(&w->stage, p->q, p->tz, pins, npins, &hooks);
     if (rc != MM_OK) {
         goto fail;
     }
@@ -476,7 +505,7 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     return MM_OK;
 fail:
     mm_parse_stage_free(w->stage);
-    mm_rollup_free(w->rollup);
+    early_free(w->early);
     mm_corr_free(w->corr);
     mm_alerter_free(w->alerter);
     free(w->src.slots);

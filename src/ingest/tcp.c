@@ -286,6 +286,7 @@ void mm_tcp_free(struct mm_tcp *t)
 
 void *mm_tcp_thread(void *arg)
 {
+    mm_thread_name("mm-tcp");
     struct mm_tcp *t = arg;
     struct mm_ingest *ing = t->ing;
     struct epoll_event evs[64];

@@ -186,6 +186,7 @@ void mm_udp_free(struct mm_udp *st)
 
 void *mm_udp_thread(void *arg)
 {
+    mm_thread_name("mm-udp");
     struct mm_udp *st = arg;
     struct mm_ingest *ing = st->ing;
     struct epoll_event evs[16];

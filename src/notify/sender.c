@@ -351,6 +351,7 @@ static struct sch *by_easy(struct mm_notify_sender *s, CURL *e)
 
 static void *sender_main(void *arg)
 {
+    mm_thread_name("mm-notify");
     struct mm_notify_sender *s = arg;
     int64_t stop_deadline = 0;
     for (;;) {

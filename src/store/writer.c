@@ -529,6 +529,7 @@ static void prune_if_due(struct mm_store_writer *w)
 
 static void *writer_main(void *arg)
 {
+    mm_thread_name("mm-writer");
     struct mm_store_writer *w = arg;
 
     deliver_all(w, 1); /* rows left pending by a previous run */
