@@ -6,6 +6,10 @@
  * MM_UDP_BATCH datagrams into buffers allocated once (max_message + 1 bytes
  * each, so that MSG_TRUNC is reported for anything longer), then one
  * mm_msgq_push_batch() under one lock acquisition.  No allocation per message.
+ * Under load (a batch came back between 1/8 full and full) the thread sleeps
+ * 0.25 ms before the next recvmmsg() rather than going back to epoll: waking
+ * for every few datagrams cost more CPU in context switches than receiving
+ * them.  An idle or lightly loaded socket is read as soon as a datagram comes.
  * A full queue drops (and counts) the rest of the batch: UDP has no
  * back-pressure, and blocking here would only move the loss into the kernel
  * buffer.
@@ -23,7 +27,8 @@
 #include "mimamori/log.h"
 
 /* Batches read from one socket before looking at the others again. */
-#define UDP_ROUNDS 16
+#define UDP_ROUNDS 16         /* recvmmsg() calls per wake-up, at most */
+#define UDP_LINGER_NS 250000L /* under load: 0.25 ms lets ~100 datagrams gather at 400k/s */
 
 struct mm_udp {
     struct mm_ingest *ing;                  /* borrowed */
@@ -113,8 +118,14 @@ static void drain(struct mm_ingest *ing, struct mm_udp *st, int fd)
         if (trunc > 0) {
             atomic_fetch_add_explicit(&s->truncated, trunc, memory_order_relaxed);
         }
-        if (got < MM_UDP_BATCH) {
+        if (got < MM_UDP_BATCH / 8) {
             return; /* the socket is (nearly) empty: go back to epoll */
+        }
+        if (got < MM_UDP_BATCH) {
+            /* busy but drained: let datagrams gather in the socket buffer for a moment
+             * instead of waking for every few of them (each wake-up is a context switch) */
+            struct timespec ts = {0, UDP_LINGER_NS};
+            nanosleep(&ts, NULL);
         }
     }
 }
