@@ -14,8 +14,10 @@
 #define PIPE_MAX_MATCH 64
 #define PIPE_MAX_SOURCES 1024
 #define PIPE_FLUSH_NS 1000000000LL
-/* incident updates reach the store this often; a new incident goes at once */
+/* an incident's updates reach the store at most this often (a new incident goes at once),
+ * checked every PIPE_ALERT_TICK_NS so that busy incidents are spread over the second */
 #define PIPE_ALERT_FLUSH_NS 1000000000LL
+#define PIPE_ALERT_TICK_NS 100000000LL
 /* open incidents kept for suppression (a few hundred bytes each); the oldest go first */
 #define PIPE_MAX_INCIDENTS 16384
 /* ---- correlation (corr_*.c): timers and persistence ---- */
@@ -421,9 +423,9 @@ static void *pipeline_main(void *arg)
             mm_parse_stage_release(w->stage, b);
         }
         int64_t now = now_ns();
-        if (now - w->last_alert_flush >= PIPE_ALERT_FLUSH_NS) {
-            /* repeats of open incidents: one update each, a few times a second */
-            mm_alerter_flush(w->alerter, emit_alert, w);
+        if (now - w->last_alert_flush >= PIPE_ALERT_TICK_NS) {
+            /* repeats of open incidents: one update each, at most once a second */
+            mm_alerter_flush_due(w->alerter, now, PIPE_ALERT_FLUSH_NS, emit_alert, w);
             w->last_alert_flush = now;
         }
         corr_timers(w, now);

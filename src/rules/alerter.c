@@ -7,7 +7,8 @@
  * match < first_seen + suppress), a match updates the group's alert in place
  * (same id, count + 1, last_seen, evidence; "fields" stay those of the event
  * that raised it) and marks it dirty: mm_alerter_flush() hands out one
- * update per dirty incident, so a flood of repeats costs the store one row
+ * update per dirty incident (mm_alerter_flush_due() at most one per incident
+ * per interval, so that many busy incidents are spread over time), so a flood of repeats costs the store one row
  * write per flush, not one per line; after the window, the next match opens
  * a new alert (the old incident's last unflushed state is kept for the next
  * flush, as it is when a dirty group is evicted).  The window is
@@ -55,6 +56,7 @@ struct group {
     struct group *hnext;
     struct group *dnext; /* dirty list (valid while dirty) */
     int dirty;           /* the alert changed since the last flush */
+    int64_t flushed_ns;  /* mm_alerter_flush_due: when it last went out (0: not yet) */
 };
 
 /* States of incidents that left the table with changes not yet flushed. */
@@ -579,7 +581,8 @@ static struct mm_alert *flush_copy(struct mm_alerter *al, struct group *g)
     return out;
 }
 
-size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
+/* Finished incidents with unflushed changes: always handed out. */
+static size_t flush_pending(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
 {
     size_t n = 0;
     while (al->pending != NULL) {
@@ -589,19 +592,50 @@ size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
         free(p);
         n++;
     }
+    return n;
+}
+
+/* Hand out one dirty group's update (it has left the dirty list). */
+static size_t flush_group(struct mm_alerter *al, struct group *g, mm_alert_emit_fn emit,
+                          void *arg)
+{
+    g->dirty = 0;
+    g->dnext = NULL;
+    struct mm_alert *a = g->alert != NULL ? flush_copy(al, g) : NULL;
+    if (a == NULL) {
+        al->failures++;
+        return 0;
+    }
+    a->is_update = 1;
+    emit(arg, a);
+    return 1;
+}
+
+size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
+{
+    size_t n = flush_pending(al, emit, arg);
     while (al->dirty != NULL) {
         struct group *g = al->dirty;
         al->dirty = g->dnext;
-        g->dirty = 0;
-        g->dnext = NULL;
-        struct mm_alert *a = g->alert != NULL ? flush_copy(al, g) : NULL;
-        if (a == NULL) {
-            al->failures++;
+        n += flush_group(al, g, emit, arg);
+    }
+    return n;
+}
+
+size_t mm_alerter_flush_due(struct mm_alerter *al, int64_t now_ns, int64_t min_ns,
+                            mm_alert_emit_fn emit, void *arg)
+{
+    size_t n = flush_pending(al, emit, arg);
+    struct group **pp = &al->dirty;
+    while (*pp != NULL) {
+        struct group *g = *pp;
+        if (g->flushed_ns != 0 && now_ns - g->flushed_ns < min_ns) {
+            pp = &g->dnext; /* went out less than min_ns ago: stays dirty */
             continue;
         }
-        a->is_update = 1;
-        emit(arg, a);
-        n++;
+        *pp = g->dnext;
+        g->flushed_ns = now_ns;
+        n += flush_group(al, g, emit, arg);
     }
     return n;
 }

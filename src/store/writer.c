@@ -43,7 +43,7 @@
 #define WRITER_PRUNE_AGAIN_NS 60000000000LL   /* when a run left work behind */
 #define WRITER_PRUNE_BATCHES 40               /* small transactions per run */
 #define WRITER_BATCH_DEFAULT 1000
-#define WRITER_BATCH_MS_DEFAULT 50
+#define WRITER_BATCH_MS_DEFAULT 20
 #define WRITER_RETRY_MAX_NS 5000000000LL
 #define WRITER_STOP_ATTEMPTS 3        /* commit attempts at stop before giving up */
 #define WRITER_DELIVER_NS 250000000LL /* under a burst, deliver at least this often */
@@ -597,6 +597,26 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&w->mu);
 
         commit_taken(w, nalerts, nsrc, have_counters ? &counters : NULL);
+
+        pthread_mutex_lock(&w->mu);
+        if (w->remote_added && w->outbox_fn != NULL) {
+            w->outbox_fn(w->outbox_arg); /* a kick: it only sets a flag */
+        }
+        w->remote_added = 0;
+        /*
+         * Deliver after the commit, unless the next batch is already full:
+         * then at most every WRITER_DELIVER_NS, so that under a burst one
+         * fdatasync of the output covers several batches.  Before the state
+         * and roll-up writes below: an alert's delivery never waits for them.
+         */
+        int busy = w->n >= w->batch_max;
+        if (!busy || mm_store_mono_ns() - w->delivered_ns >= WRITER_DELIVER_NS) {
+            pthread_mutex_unlock(&w->mu);
+            deliver_all(w, 0);
+            pthread_mutex_lock(&w->mu);
+        }
+        pthread_mutex_unlock(&w->mu);
+
         for (size_t i = 0; i < nstate; i++) {
             /* correlation state (state.c): its own transaction; a failure keeps the old rows */
             if (mm_store_state_write(w->st, state[i]) != MM_OK) {
@@ -614,23 +634,7 @@ static void *writer_main(void *arg)
             mm_rollup_batch_free(rollup[i]);
         }
         prune_if_due(w);
-
         pthread_mutex_lock(&w->mu);
-        if (w->remote_added && w->outbox_fn != NULL) {
-            w->outbox_fn(w->outbox_arg); /* a kick: it only sets a flag */
-        }
-        w->remote_added = 0;
-        /*
-         * Deliver after the commit, unless the next batch is already full:
-         * then at most every WRITER_DELIVER_NS, so that under a burst one
-         * fdatasync of the output covers several batches.
-         */
-        int busy = w->n >= w->batch_max;
-        if (!busy || mm_store_mono_ns() - w->delivered_ns >= WRITER_DELIVER_NS) {
-            pthread_mutex_unlock(&w->mu);
-            deliver_all(w, 0);
-            pthread_mutex_lock(&w->mu);
-        }
     }
     pthread_mutex_unlock(&w->mu);
     deliver_all(w, 1); /* last chance before exit; what fails stays pending */

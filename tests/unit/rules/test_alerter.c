@@ -121,6 +121,53 @@ static void test_new_then_update(void **state)
     mm_ruleset_unref(rs);
 }
 
+/* flush_due: an incident goes out at most once per interval; others are not held back. */
+static void test_flush_due_spreads_updates(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    const struct mm_rule *g = mm_ruleset_rule(rs, 0);
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 100), MM_OK);
+    struct sink s = {{NULL}, 0};
+    const int64_t sec = S(1);
+
+    fire_ev("192.0.2.1", S(1000), "x a");
+    struct mm_alert *a = mm_alerter_fire(al, g, &ev);
+    fire_ev("192.0.2.2", S(1000), "x b");
+    struct mm_alert *b = mm_alerter_fire(al, g, &ev);
+    fire_ev("192.0.2.1", S(1001), "x a2");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    /* never flushed yet: the first update goes at the first call */
+    assert_int_equal(mm_alerter_flush_due(al, 10 * sec, sec, sink_emit, &s), 1);
+    assert_true(s.a[0]->id == a->id && s.a[0]->count == 2);
+
+    /* a repeats again 0.5 s later, b repeats for the first time */
+    fire_ev("192.0.2.1", S(1002), "x a3");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    fire_ev("192.0.2.2", S(1002), "x b2");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    assert_int_equal(mm_alerter_flush_due(al, 10 * sec + sec / 2, sec, sink_emit, &s), 1);
+    assert_true(s.a[1]->id == b->id); /* a waits: it went out 0.5 s ago */
+    assert_true(mm_alerter_dirty(al));
+    /* a second after its last update, a goes, with everything since */
+    assert_int_equal(mm_alerter_flush_due(al, 11 * sec, sec, sink_emit, &s), 1);
+    assert_true(s.a[2]->id == a->id && s.a[2]->count == 3);
+    assert_false(mm_alerter_dirty(al));
+    /* the plain flush ignores the interval */
+    fire_ev("192.0.2.2", S(1003), "x b3");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    assert_int_equal(mm_alerter_flush(al, sink_emit, &s), 1);
+
+    for (size_t i = 0; i < s.n; i++) {
+        mm_alert_free(s.a[i]);
+    }
+    mm_alert_free(a);
+    mm_alert_free(b);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
 static void test_no_suppress_and_no_group(void **state)
 {
     (void)state;
@@ -387,6 +434,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_then_update),
+        cmocka_unit_test(test_flush_due_spreads_updates),
         cmocka_unit_test(test_no_suppress_and_no_group),
         cmocka_unit_test(test_evidence_first_and_last),
         cmocka_unit_test(test_eviction),
