@@ -90,7 +90,7 @@ static void check_defaults(const struct mm_config *c, const char *dir)
     assert_int_equal(c->queue_bytes, 16u << 20);
     assert_int_equal(c->udp_rcvbuf, 8 << 20);
     assert_int_equal(c->batch_max, 1000);
-    assert_int_equal(c->batch_ms, 50);
+    assert_int_equal(c->batch_ms, 20);
 }
 
 static void test_defaults(void **state)
