@@ -131,7 +131,7 @@ static void test_null_values_are_defaults(void **state)
     check_defaults(c, "/a/b/c");
     mm_config_free(c);
     c = expect_ok("limits:\n  batch_ms:\n");
-    assert_int_equal(c->batch_ms, 50);
+    assert_int_equal(c->batch_ms, 20);
     mm_config_free(c);
 }
 
