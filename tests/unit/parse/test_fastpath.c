@@ -250,7 +250,7 @@ static int ref_kv_next(const char **pp, const char *end, char stop, struct mm_st
 static void kv_same(const char *body, size_t n, char stop)
 {
     const char *p1 = body, *p2 = body, *end = body + n;
-    struct mm_str k1, v1, k2, v2;
+    struct mm_str k1 = {NULL, 0}, v1 = {NULL, 0}, k2 = {NULL, 0}, v2 = {NULL, 0};
     int e1, e2, r1, r2;
     unsigned c1 = 0, c2 = 0;
     do {

@@ -37,7 +37,10 @@ static void load_cases(const char *path)
     while (fgets(buf, sizeof(buf), f) != NULL && nbodies < MAX_BODIES) {
         buf[strcspn(buf, "\r\n")] = '\0';
         if (strncmp(buf, "app ", 4) == 0) {
-            snprintf(app, sizeof(app), "%s", strcmp(buf + 4, "-") == 0 ? "" : buf + 4);
+            const char *a = strcmp(buf + 4, "-") == 0 ? "" : buf + 4;
+            size_t n = strnlen(a, sizeof(app) - 1); /* an app name longer than 63 is cut */
+            memcpy(app, a, n);
+            app[n] = '\0';
         } else if (strncmp(buf, "line ", 5) == 0) {
             bodies[nbodies] = strdup(buf + 5);
             apps[nbodies] = strdup(app);
