@@ -425,7 +425,11 @@ static void *pipeline_main(void *arg)
         int64_t now = now_ns();
         if (now - w->last_alert_flush >= PIPE_ALERT_TICK_NS) {
             /* repeats of open incidents: one update each, at most once a second */
-            mm_alerter_flush_due(w->alerter, now, PIPE_ALERT_FLUSH_NS, emit_alert, w);
+            /* monotonic: a wall clock stepped back must not hold updates back */
+            struct timespec mono;
+            clock_gettime(CLOCK_MONOTONIC, &mono);
+            mm_alerter_flush_due(w->alerter, (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec,
+                                 PIPE_ALERT_FLUSH_NS, emit_alert, w);
             w->last_alert_flush = now;
         }
         corr_timers(w, now);
