@@ -388,8 +388,9 @@ static int datetime_ns(struct mm_str d, struct mm_str t, struct mm_str z, int64_
                           dig[6] * 10 + dig[7], dig[8] * 10 + dig[9], dig[10] * 10 + dig[11],
                           dig[12] * 10 + dig[13], 0};
     int off_min = (zd[0] * 10 + zd[1]) * 60 + zd[2] * 10 + zd[3];
-    if (cv.mon < 1 || cv.mon > 12 || cv.mday < 1 || cv.mday > 31 || cv.hour > 23 || cv.min > 59 ||
-        cv.sec > 60 || off_min > 14 * 60) {
+    /* years 1970..2261 keep the result, offset included, inside int64 nanoseconds */
+    if (cv.year < 1970 || cv.year > 2261 || cv.mon < 1 || cv.mon > 12 || cv.mday < 1 ||
+        cv.mday > 31 || cv.hour > 23 || cv.min > 59 || cv.sec > 60 || off_min > 14 * 60) {
         return 0;
     }
     int64_t sign = c[0] == '-' ? -1 : 1;

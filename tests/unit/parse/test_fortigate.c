@@ -62,6 +62,9 @@ static void test_device_time(void **state)
     assert_true(parsed_time("eventtime=9999999999999999999") == 7);          /* past 2262 */
     assert_true(parsed_time("date=2024-13-13 time=11:45:04 tz=\"+0900\"") == 7); /* month 13 */
     assert_true(parsed_time("date=2024-05-13 time=11:45:04 tz=\"JST\"") == 7);
+    /* out of int64 nanoseconds once the offset is taken off (found by fuzzing) */
+    assert_true(parsed_time("date=0000-01-01 time=00:00:00 tz=\"+0900\"") == 7);
+    assert_true(parsed_time("date=9999-12-31 time=23:59:59 tz=\"-1400\"") == 7);
 }
 
 int main(void)
