@@ -36,8 +36,8 @@ static const char *peer_text(struct mm_parse_stage *s, const struct mm_msg *m, c
         }
         return "file";
     }
-    size_t len = m->peer.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                               : sizeof(struct sockaddr_in);
+    size_t len =
+        m->peer.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
     if (memcmp(&s->last_peer, &m->peer, len) != 0 || s->last_text[0] == '\0') {
         struct mm_addr a;
         mm_addr_from_sockaddr(&a, (const struct sockaddr *)&m->peer);

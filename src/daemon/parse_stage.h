@@ -15,8 +15,9 @@
 #include "mimamori/parse.h"
 #include "mimamori/tz.h"
 
+/* batches in flight: at most 256 events (~16 KiB each, mostly untouched) */
 #define MM_PARSED_BATCH 64 /* messages per batch */
-#define MM_PARSED_SLOTS 4  /* batches in flight: at most 256 events (~16 KiB each, mostly untouched) */
+#define MM_PARSED_SLOTS 4
 #define MM_SOURCE_TEXT 64
 
 struct mm_parsed {
@@ -37,7 +38,7 @@ struct mm_parse_hooks {
     void *arg;
     /* src: the event's own MM_SOURCE_TEXT buffer; ev->source may be pointed at it */
     void (*event)(void *arg, struct mm_event *ev, const struct mm_msg *m, char *src);
-    void (*tick)(void *arg); /* after each batch, and at least every 200 ms */
+    void (*tick)(void *arg);   /* after each batch, and at least every 200 ms */
     void (*finish)(void *arg); /* once, at the end, before the last batch is taken */
 };
 

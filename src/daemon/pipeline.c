@@ -278,8 +278,7 @@ static void rollup_flush(struct early *e)
  * the receive time) happened when the line before it did, as in `replay`; the
  * source is the device named in the line, else the file.
  */
-static void import_source(struct early *e, struct mm_event *ev, const struct mm_msg *m,
-                          char *src)
+static void import_source(struct early *e, struct mm_event *ev, const struct mm_msg *m, char *src)
 {
     if (ev->ts_ns == m->recv_ns && e->file_last_ts != 0) {
         ev->ts_ns = e->file_last_ts;
