@@ -17,51 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const uint8_t v4mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
-
-/*
- * Dotted-quad IPv4 exactly as inet_pton(AF_INET) reads it (four decimal
- * parts 0..255, no leading zeros, nothing else); -1 for anything else,
- * which mm_addr_parse then decides.
- */
-static int fast_v4(struct mm_addr *out, const char *p, size_t n)
-{
-    uint8_t q[4];
-    size_t i = 0;
-    for (int part = 0; part < 4; part++) {
-        if (part > 0) {
-            if (i >= n || p[i] != '.') {
-                return -1;
-            }
-            i++;
-        }
-        size_t st = i;
-        unsigned v = 0;
-        while (i < n && p[i] >= '0' && p[i] <= '9' && i - st < 3) {
-            v = v * 10 + (unsigned)(p[i] - '0');
-            i++;
-        }
-        if (i == st || v > 255 || (i - st > 1 && p[st] == '0')) {
-            return -1;
-        }
-        q[part] = (uint8_t)v;
-    }
-    if (i != n) {
-        return -1;
-    }
-    memcpy(out->a, v4mapped, 12);
-    memcpy(out->a + 12, q, 4);
-    return 0;
-}
-
-enum mm_err mm_rules_addr_parse(struct mm_addr *out, const char *p, size_t n)
-{
-    if (fast_v4(out, p, n) == 0) {
-        return MM_OK;
-    }
-    return mm_addr_parse(out, p, n);
-}
-
 static struct ipent *entry(const struct mm_ruleset *rs, const struct fref *f)
 {
     if (f->id == MM_F__COUNT || f->virt != 0 || rs->disp.ipc == NULL) {
@@ -109,7 +64,7 @@ int mm_rules_addr_of(const struct mm_ruleset *rs, const struct fref *f, struct m
         }
         return e->state == 1;
     }
-    int ok = mm_rules_addr_parse(out, v.p, v.n) == MM_OK;
+    int ok = mm_addr_parse(out, v.p, v.n) == MM_OK; /* a dotted quad is its fast path */
     mm_rules_addr_put(rs, f, v, ok ? 1 : -1, out);
     return ok;
 }

@@ -370,8 +370,6 @@ void mm_rules_ac_scan(const struct mm_ruleset *rs, const struct acfield *ac, str
                       uint64_t epoch, uint64_t *cand);
 
 /* ipcache.c */
-/* Like mm_addr_parse, with a fast path for dotted-quad IPv4. */
-enum mm_err mm_rules_addr_parse(struct mm_addr *out, const char *p, size_t n);
 /* The address in v, the value of field f: 1 and *out, or 0 when v is not one. */
 int mm_rules_addr_of(const struct mm_ruleset *rs, const struct fref *f, struct mm_str v,
                      struct mm_addr *out);
