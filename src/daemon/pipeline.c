@@ -57,6 +57,13 @@ static int64_t now_ns(void)
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 static uint64_t hash_str(const char *s)
 {
     uint64_t h = 1469598103934665603ULL;
@@ -88,9 +95,7 @@ static struct mm_source_delta *source_get(struct source_table *t, const char *na
 /* The watchdog's proof of life: the thread got round to its once-a-second flush. */
 static void flush_alive(struct mm_pipeline *p)
 {
-    struct timespec mono;
-    clock_gettime(CLOCK_MONOTONIC, &mono);
-    atomic_store(&p->alive_ns, (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec);
+    atomic_store(&p->alive_ns, mono_ns());
 }
 
 static void flush_counters(struct worker *w)
@@ -425,10 +430,7 @@ static void *pipeline_main(void *arg)
         if (now - w->last_alert_flush >= PIPE_ALERT_TICK_NS) {
             /* repeats of open incidents: one update each, at most once a second */
             /* monotonic: a wall clock stepped back must not hold updates back */
-            struct timespec mono;
-            clock_gettime(CLOCK_MONOTONIC, &mono);
-            mm_alerter_flush_due(w->alerter, (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec,
-                                 PIPE_ALERT_FLUSH_NS, emit_alert, w);
+            mm_alerter_flush_due(w->alerter, mono_ns(), PIPE_ALERT_FLUSH_NS, emit_alert, w);
             w->last_alert_flush = now;
         }
         corr_timers(w, now);
