@@ -58,6 +58,8 @@ struct mm_alert {
     size_t nevidence;
     uint64_t evidence_seen;    /* how many lines were offered as evidence in all */
     int delta;                 /* an update of a stored alert; see above */
+    int evidence_tail;         /* a delta whose stored row holds its first half of evidence
+                                  already: only the latest half of its lines is kept */
 };
 
 /* alert.c */

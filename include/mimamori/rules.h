@@ -120,12 +120,16 @@ struct mm_alert *mm_alerter_fire(struct mm_alerter *al, const struct mm_rule *r,
 typedef void (*mm_alert_emit_fn)(void *arg, struct mm_alert *a);
 size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg);
 /*
- * The same, but an open incident is handed out at most once per min_ns (now_ns and
- * min_ns on any one clock): called often, it spreads the updates of many busy
- * incidents evenly instead of sending them all at once.  Finished incidents go at once.
+ * The same, but paced (now_ns, min_ns and max_ns on any one clock): an open
+ * incident goes out at most once per its interval, which is min_ns after its
+ * first update and doubles, up to max_ns, while it stays busy (updated again
+ * within twice its interval); one that was quiet longer starts again at min_ns.
+ * Called often, it spreads the updates of many busy incidents over time, and a
+ * long attack costs the store one row write per max_ns instead of per min_ns.
+ * Finished incidents go at once.
  */
 size_t mm_alerter_flush_due(struct mm_alerter *al, int64_t now_ns, int64_t min_ns,
-                            mm_alert_emit_fn emit, void *arg);
+                            int64_t max_ns, mm_alert_emit_fn emit, void *arg);
 int mm_alerter_dirty(const struct mm_alerter *al);
 uint64_t mm_alerter_evictions(const struct mm_alerter *al);
 

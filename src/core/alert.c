@@ -88,6 +88,7 @@ struct mm_alert *mm_alert_dup(const struct mm_alert *a)
     n->last_seen_ns = a->last_seen_ns;
     n->recv_ns = a->recv_ns;
     n->evidence_seen = a->evidence_seen;
+    n->evidence_tail = a->evidence_tail;
     n->delta = a->delta;
     n->rule_id = dup_or_null(a->rule_id, &fail);
     n->rule_title = dup_or_null(a->rule_title, &fail);
@@ -125,9 +126,18 @@ static size_t evidence_slot(void *arr, size_t elem, size_t *n)
     return MM_ALERT_MAX_EVIDENCE - 1;
 }
 
-/* Add an owned line (keeps the first half and the latest half). */
+/* Add an owned line (keeps the first half and the latest half, or only the latest). */
 static void evidence_push(struct mm_alert *a, char *line)
 {
+    size_t half = MM_ALERT_MAX_EVIDENCE / 2;
+    if (a->evidence_tail && a->nevidence >= half) {
+        /* the first half is in the stored row: these could only be dropped by the merge */
+        free(a->evidence[0]);
+        memmove(a->evidence, a->evidence + 1, (half - 1) * sizeof(a->evidence[0]));
+        a->evidence[half - 1] = line;
+        a->nevidence = half;
+        return;
+    }
     if (a->nevidence >= MM_ALERT_MAX_EVIDENCE) {
         a->nevidence = MM_ALERT_MAX_EVIDENCE;
         free(a->evidence[MM_ALERT_MAX_EVIDENCE / 2]);
@@ -183,6 +193,7 @@ void mm_alert_fold(struct mm_alert *older, struct mm_alert *newer)
     older->nevidence = 0;
     newer->evidence_seen += older->evidence_seen;
     newer->delta = older->delta;
+    newer->evidence_tail = older->evidence_tail; /* the lines were pushed by older's rule */
 }
 
 static size_t str_bytes(const char *s)

@@ -14,9 +14,16 @@
 #define PIPE_MAX_MATCH 64
 #define PIPE_MAX_SOURCES 1024
 #define PIPE_FLUSH_NS 1000000000LL
-/* an incident's updates reach the store at most this often (a new incident goes at once),
- * checked every PIPE_ALERT_TICK_NS so that busy incidents are spread over the second */
+/*
+ * An incident's updates reach the store at most once per its interval (a new
+ * incident goes at once): 1 s after the first, doubling while it stays busy up
+ * to 10 s, checked every PIPE_ALERT_TICK_NS so that busy incidents are spread
+ * out.  Every update rewrites the alert's row (a few KiB with its evidence),
+ * so a thousand devices each holding an open incident cost 100 row writes a
+ * second, not 1,000 (docs/performance.md, "Latency").
+ */
 #define PIPE_ALERT_FLUSH_NS 1000000000LL
+#define PIPE_ALERT_FLUSH_MAX_NS 10000000000LL
 #define PIPE_ALERT_TICK_NS 100000000LL
 /* open incidents kept for suppression (a few hundred bytes each); the oldest go first */
 #define PIPE_MAX_INCIDENTS 16384
@@ -428,9 +435,10 @@ static void *pipeline_main(void *arg)
         }
         int64_t now = now_ns();
         if (now - w->last_alert_flush >= PIPE_ALERT_TICK_NS) {
-            /* repeats of open incidents: one update each, at most once a second */
-            /* monotonic: a wall clock stepped back must not hold updates back */
-            mm_alerter_flush_due(w->alerter, mono_ns(), PIPE_ALERT_FLUSH_NS, emit_alert, w);
+            /* repeats of open incidents, paced; monotonic: a wall clock stepped
+             * back must not hold updates back */
+            mm_alerter_flush_due(w->alerter, mono_ns(), PIPE_ALERT_FLUSH_NS,
+                                 PIPE_ALERT_FLUSH_MAX_NS, emit_alert, w);
             w->last_alert_flush = now;
         }
         corr_timers(w, now);

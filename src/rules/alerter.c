@@ -8,8 +8,9 @@
  * (same id, count + 1, last_seen, evidence; "fields" stay those of the event
  * that raised it) and marks it dirty: mm_alerter_flush() hands out one
  * update per dirty incident (mm_alerter_flush_due() at most one per incident
- * per interval, so that many busy incidents are spread over time), so a flood of repeats costs the store one row
- * write per flush, not one per line; after the window, the next match opens
+ * per interval, an interval that grows while the incident stays busy, so that
+ * many busy incidents are spread over time), so a flood of repeats costs the
+ * store one row write per flush, not one per line; after the window, the next match opens
  * a new alert (the old incident's last unflushed state is kept for the next
  * flush, as it is when a dirty group is evicted).  The window is
  * anchored at the first event so that a brute force lasting hours produces
@@ -57,6 +58,7 @@ struct group {
     struct group *dnext; /* dirty list (valid while dirty) */
     int dirty;           /* the alert changed since the last flush */
     int64_t flushed_ns;  /* mm_alerter_flush_due: when it last went out (0: not yet) */
+    int64_t gap_ns;      /* ... and its interval now (0: min_ns) */
 };
 
 /* States of incidents that left the table with changes not yet flushed. */
@@ -417,6 +419,9 @@ static struct mm_alert *scalars_copy(const struct mm_alert *a)
     n->last_seen_ns = a->last_seen_ns;
     n->recv_ns = a->recv_ns;
     n->delta = 1;
+    /* once a version with half the evidence has gone out, the stored row's first
+     * half is full: later deltas need only their latest lines (half the memory) */
+    n->evidence_tail = a->evidence_tail || a->nevidence >= MM_ALERT_MAX_EVIDENCE / 2;
     return n;
 }
 
@@ -623,16 +628,22 @@ size_t mm_alerter_flush(struct mm_alerter *al, mm_alert_emit_fn emit, void *arg)
 }
 
 size_t mm_alerter_flush_due(struct mm_alerter *al, int64_t now_ns, int64_t min_ns,
-                            mm_alert_emit_fn emit, void *arg)
+                            int64_t max_ns, mm_alert_emit_fn emit, void *arg)
 {
     size_t n = flush_pending(al, emit, arg);
+    max_ns = max_ns > min_ns ? max_ns : min_ns;
     struct group **pp = &al->dirty;
     while (*pp != NULL) {
         struct group *g = *pp;
-        if (g->flushed_ns != 0 && now_ns - g->flushed_ns < min_ns) {
-            pp = &g->dnext; /* went out less than min_ns ago: stays dirty */
+        int64_t gap = g->gap_ns > 0 ? g->gap_ns : min_ns;
+        int64_t since = now_ns - g->flushed_ns;
+        if (g->flushed_ns != 0 && since < gap) {
+            pp = &g->dnext; /* went out less than its interval ago: stays dirty */
             continue;
         }
+        /* busy (due again within twice its interval): the interval doubles */
+        int busy = g->flushed_ns != 0 && since < 2 * gap;
+        g->gap_ns = !busy ? min_ns : (gap < max_ns / 2 ? 2 * gap : max_ns);
         *pp = g->dnext;
         g->flushed_ns = now_ns;
         n += flush_group(al, g, emit, arg);

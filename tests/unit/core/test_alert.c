@@ -195,7 +195,9 @@ static void test_json_update_equals_full(void **state)
 {
     (void)state;
     static const unsigned steps[][4] = {{0, 1, 1, 1},  {2, 3, 0, 4}, {4, 9, 1, 12},
-                                        {1, 0, 25, 3}, {7, 7, 7, 7}, {11, 1, 2, 0}};
+                                        {1, 0, 25, 3}, {7, 7, 7, 7}, {11, 1, 2, 0},
+                                        {6, 12, 3, 8}, {6, 12, 3, 8}, {3, 2, 14, 6},
+                                        {3, 2, 14, 6}};
     char line[128];
     for (size_t c = 0; c < sizeof(steps) / sizeof(steps[0]); c++) {
         struct mm_alert *full = sample();
@@ -213,10 +215,16 @@ static void test_json_update_equals_full(void **state)
         assert_int_equal(mm_alert_to_json(full, &stored), MM_OK);
         for (size_t s = 1; s < 4; s++) {
             struct mm_alert *d = delta_of(full, full->count + steps[c][s]);
+            /* every other case: once the stored row has its first half of lines,
+             * the delta keeps only its latest half (as the daemon's alerter does) */
+            d->evidence_tail = c % 2 == 1 && k >= MM_ALERT_MAX_EVIDENCE / 2;
             for (unsigned i = 0; i < steps[c][s]; i++, k++) {
                 size_t n = odd_line(k, line, sizeof(line));
                 assert_int_equal(mm_alert_add_evidence(full, line, n), MM_OK);
                 assert_int_equal(mm_alert_add_evidence(d, line, n), MM_OK);
+            }
+            if (d->evidence_tail) {
+                assert_true(d->nevidence <= MM_ALERT_MAX_EVIDENCE / 2);
             }
             sync_scalars(full, d);
             struct mm_buf next;

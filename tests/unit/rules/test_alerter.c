@@ -139,7 +139,7 @@ static void test_flush_due_spreads_updates(void **state)
     fire_ev("192.0.2.1", S(1001), "x a2");
     assert_null(mm_alerter_fire(al, g, &ev));
     /* never flushed yet: the first update goes at the first call */
-    assert_int_equal(mm_alerter_flush_due(al, 10 * sec, sec, sink_emit, &s), 1);
+    assert_int_equal(mm_alerter_flush_due(al, 10 * sec, sec, sec, sink_emit, &s), 1);
     assert_true(s.a[0]->id == a->id && s.a[0]->count == 2);
 
     /* a repeats again 0.5 s later, b repeats for the first time */
@@ -147,11 +147,11 @@ static void test_flush_due_spreads_updates(void **state)
     assert_null(mm_alerter_fire(al, g, &ev));
     fire_ev("192.0.2.2", S(1002), "x b2");
     assert_null(mm_alerter_fire(al, g, &ev));
-    assert_int_equal(mm_alerter_flush_due(al, 10 * sec + sec / 2, sec, sink_emit, &s), 1);
+    assert_int_equal(mm_alerter_flush_due(al, 10 * sec + sec / 2, sec, sec, sink_emit, &s), 1);
     assert_true(s.a[1]->id == b->id); /* a waits: it went out 0.5 s ago */
     assert_true(mm_alerter_dirty(al));
     /* a second after its last update, a goes, with everything since */
-    assert_int_equal(mm_alerter_flush_due(al, 11 * sec, sec, sink_emit, &s), 1);
+    assert_int_equal(mm_alerter_flush_due(al, 11 * sec, sec, sec, sink_emit, &s), 1);
     assert_true(s.a[2]->id == a->id && s.a[2]->count == 3);
     assert_false(mm_alerter_dirty(al));
     /* the plain flush ignores the interval */
@@ -164,6 +164,70 @@ static void test_flush_due_spreads_updates(void **state)
     }
     mm_alert_free(a);
     mm_alert_free(b);
+    mm_alerter_free(al);
+    mm_ruleset_unref(rs);
+}
+
+/*
+ * flush_due paces a busy incident: 1 s after its first update, doubling while
+ * it stays busy, capped; after a quiet spell it starts again at 1 s.
+ */
+static void test_flush_due_backs_off(void **state)
+{
+    (void)state;
+    struct mm_ruleset *rs = rules();
+    const struct mm_rule *g = mm_ruleset_rule(rs, 0);
+    struct mm_alerter *al = NULL;
+    assert_int_equal(mm_alerter_new(&al, 100), MM_OK);
+    struct sink s = {{NULL}, 0};
+    const int64_t tick = S(1) / 10;
+    struct mm_alert *a = NULL;
+    int64_t ev_s = 5000;
+
+    fire_ev("192.0.2.7", S(ev_s), "x");
+    a = mm_alerter_fire(al, g, &ev);
+    assert_non_null(a);
+    /* a repeat in every tick for 40 s; note when updates go out */
+    int64_t out_at[16];
+    size_t nout = 0;
+    for (int64_t t = 1; t <= 400; t++) {
+        fire_ev("192.0.2.7", S(ev_s) + t, "x again");
+        assert_null(mm_alerter_fire(al, g, &ev));
+        size_t got = mm_alerter_flush_due(al, t * tick, S(1), S(8), sink_emit, &s);
+        assert_true(got <= 1);
+        if (got == 1 && nout < 16) {
+            out_at[nout++] = t;
+        }
+    }
+    /* intervals 1, 2, 4, 8, then 8 s at most (the first update goes at once) */
+    assert_true(nout >= 7);
+    assert_int_equal(out_at[0], 1);
+    assert_int_equal(out_at[1] - out_at[0], 10);
+    assert_int_equal(out_at[2] - out_at[1], 20);
+    assert_int_equal(out_at[3] - out_at[2], 40);
+    assert_int_equal(out_at[4] - out_at[3], 80);
+    assert_int_equal(out_at[5] - out_at[4], 80);
+    assert_int_equal(out_at[6] - out_at[5], 80);
+    /* the last update's count covers every repeat up to it */
+    assert_int_equal(s.a[s.n - 1]->count, (uint64_t)out_at[nout - 1] + 1);
+
+    /* quiet for a minute, then busy again: back to 1 s */
+    int64_t t0 = 400 + 600;
+    mm_alerter_flush(al, sink_emit, &s); /* what the loop left dirty */
+    size_t before = s.n;
+    fire_ev("192.0.2.7", S(ev_s) + t0, "x later");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    assert_int_equal(mm_alerter_flush_due(al, t0 * tick, S(1), S(8), sink_emit, &s), 1);
+    fire_ev("192.0.2.7", S(ev_s) + t0 + 1, "x later again");
+    assert_null(mm_alerter_fire(al, g, &ev));
+    assert_int_equal(mm_alerter_flush_due(al, (t0 + 9) * tick, S(1), S(8), sink_emit, &s), 0);
+    assert_int_equal(mm_alerter_flush_due(al, (t0 + 10) * tick, S(1), S(8), sink_emit, &s), 1);
+    assert_int_equal(s.n, before + 2);
+
+    for (size_t i = 0; i < s.n; i++) {
+        mm_alert_free(s.a[i]);
+    }
+    mm_alert_free(a);
     mm_alerter_free(al);
     mm_ruleset_unref(rs);
 }
@@ -435,6 +499,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_new_then_update),
         cmocka_unit_test(test_flush_due_spreads_updates),
+        cmocka_unit_test(test_flush_due_backs_off),
         cmocka_unit_test(test_no_suppress_and_no_group),
         cmocka_unit_test(test_evidence_first_and_last),
         cmocka_unit_test(test_eviction),
