@@ -31,5 +31,7 @@ int64_t mm_tz_to_utc(const struct mm_tz *tz, const struct mm_civil *c);
 int mm_tz_from_utc(const struct mm_tz *tz, int64_t ns, struct mm_civil *out);
 /* Days-from-civil arithmetic shared by header parsers: civil time as if UTC. */
 int64_t mm_civil_to_epoch_ns(const struct mm_civil *c);
+/* ... and back: epoch ns -> civil time in UTC. */
+void mm_epoch_ns_to_civil(int64_t ns, struct mm_civil *out);
 
 #endif

@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define BUF_DEFAULT_MAX ((size_t)64 << 20)
 
@@ -150,6 +153,36 @@ static inline int json_plain(unsigned char c)
 }
 
 /*
+ * The end of the run of plain bytes from p[i], 16 at a time while 16 are
+ * left; each block is also stored at o + (j - i), which the caller's
+ * reservation of six bytes per input byte always has room for.  Plain means
+ * 0x20..0x7f but '"' and '\\': as signed bytes, controls and non-ASCII are
+ * both below 0x20.  The caller finishes the last few bytes one by one.
+ */
+static size_t plain_run(const unsigned char *p, size_t i, size_t n, char *o)
+{
+    size_t j = i;
+#ifdef __SSE2__
+    const __m128i lo = _mm_set1_epi8(0x20), quote = _mm_set1_epi8('"'),
+                  bslash = _mm_set1_epi8('\\');
+    while (j + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
+        __m128i bad = _mm_or_si128(_mm_cmplt_epi8(v, lo),
+                                   _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+        _mm_storeu_si128((__m128i *)(void *)(o + (j - i)), v);
+        unsigned m = (unsigned)_mm_movemask_epi8(bad);
+        if (m != 0) {
+            return j + (size_t)__builtin_ctz(m);
+        }
+        j += 16;
+    }
+#else
+    (void)o;
+#endif
+    return j;
+}
+
+/*
  * The common case: room for the worst (every byte as \u00XX) is reserved once and
  * the string is written straight into it, with no call per escape.
  */
@@ -160,7 +193,7 @@ static void json_str_direct(struct mm_buf *b, const unsigned char *p, size_t n)
     *o++ = '"';
     size_t i = 0;
     while (i < n) {
-        size_t j = i;
+        size_t j = plain_run(p, i, n, o);
         while (j < n && json_plain(p[j])) {
             j++;
         }

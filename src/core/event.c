@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "mimamori/tz.h"
+
 const struct mm_field_info mm_fields[MM_F__COUNT] = {
 #define X(id, name, type) {name, (uint8_t)(sizeof(name) - 1), MM_FT_##type},
 #include "mimamori/fields.def"
@@ -265,8 +267,40 @@ enum mm_err mm_event_json_fields(const struct mm_event *ev, struct mm_buf *out)
     return rc;
 }
 
+/* n digits of v, zero-padded, at o */
+static char *put_digits(char *o, int v, int n)
+{
+    for (int i = n - 1; i >= 0; i--) {
+        o[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return o + n;
+}
+
 const char *mm_time_format(int64_t ns, char *dst, size_t dstlen)
 {
+    /* every alert's JSON has three of these: digits by hand, not gmtime_r + snprintf
+     * (4,000 instructions a call); the format is the same */
+    struct mm_civil c;
+    mm_epoch_ns_to_civil(ns, &c);
+    if (dstlen >= sizeof("YYYY-MM-DDTHH:MM:SS.mmmZ") && c.year >= 0 && c.year <= 9999) {
+        char *o = put_digits(dst, c.year, 4);
+        *o++ = '-';
+        o = put_digits(o, c.mon, 2);
+        *o++ = '-';
+        o = put_digits(o, c.mday, 2);
+        *o++ = 'T';
+        o = put_digits(o, c.hour, 2);
+        *o++ = ':';
+        o = put_digits(o, c.min, 2);
+        *o++ = ':';
+        o = put_digits(o, c.sec, 2);
+        *o++ = '.';
+        o = put_digits(o, c.nsec / 1000000, 3);
+        *o++ = 'Z';
+        *o = '\0';
+        return dst;
+    }
     time_t s = (time_t)(ns / 1000000000);
     int64_t rem = ns % 1000000000;
     if (rem < 0) {

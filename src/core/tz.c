@@ -137,6 +137,13 @@ static void secs_to_civil(int64_t s, struct mm_civil *out)
     out->sec = (int)(rem % 60);
 }
 
+void mm_epoch_ns_to_civil(int64_t ns, struct mm_civil *out)
+{
+    int64_t s = floor_div(ns, 1000000000);
+    secs_to_civil(s, out);
+    out->nsec = (int)(ns - s * 1000000000);
+}
+
 /* ---- the POSIX TZ rule ---- */
 
 /* Days since the epoch of the day a rule names in year y. */

@@ -4,7 +4,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "mimamori/event.h"
 
@@ -81,10 +83,59 @@ static void test_add_find(void **state)
     assert_int_equal(ev.nx_dropped, 8);
 }
 
+/* The reference: what mm_time_format printed before it wrote the digits itself. */
+static void time_ref(int64_t ns, char *dst, size_t dstlen)
+{
+    time_t s = (time_t)(ns / 1000000000);
+    int64_t rem = ns % 1000000000;
+    if (rem < 0) {
+        rem += 1000000000;
+        s--;
+    }
+    struct tm tm;
+    gmtime_r(&s, &tm);
+    snprintf(dst, dstlen, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(rem / 1000000));
+}
+
+static void test_time_format(void **state)
+{
+    (void)state;
+    char got[64], want[64];
+    assert_string_equal(mm_time_format(0, got, sizeof(got)), "1970-01-01T00:00:00.000Z");
+    assert_string_equal(mm_time_format(1772531999123456789LL, got, sizeof(got)),
+                        "2026-03-03T09:59:59.123Z");
+    assert_string_equal(mm_time_format(-1, got, sizeof(got)), "1969-12-31T23:59:59.999Z");
+    /* leap days, ends of years, before 1970, and a pseudo-random sweep of 1900..2262 */
+    static const int64_t fixed[] = {951782400LL,  951868799LL,  4107542399LL, 4107542400LL,
+                                    -2208988800LL, 253402300799LL, 1709164800LL, 68169600LL};
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
+        int64_t ns = fixed[i] * 1000000000LL + 999999999LL;
+        time_ref(ns, want, sizeof(want));
+        assert_string_equal(mm_time_format(ns, got, sizeof(got)), want);
+    }
+    uint64_t x = 88172645463325252ULL;
+    for (int i = 0; i < 200000; i++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        /* 1900 .. 2261: as unsigned, then into the signed range */
+        int64_t ns = (int64_t)((x % 11400000000000000000ULL) - 2208988800000000000ULL);
+        time_ref(ns, want, sizeof(want));
+        mm_time_format(ns, got, sizeof(got));
+        if (strcmp(got, want) != 0) {
+            fail_msg("%lld: %s, want %s", (long long)ns, got, want);
+        }
+    }
+    /* a short buffer is cut as snprintf cuts */
+    assert_string_equal(mm_time_format(0, got, 11), "1970-01-01");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xfield_is),
+        cmocka_unit_test(test_time_format),
         cmocka_unit_test(test_add_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
