@@ -6,11 +6,12 @@
  * The same pipeline and store writer as `mimamori run`, without sockets: the
  * lines go into the bounded message queue as MM_MSG_FILE messages (the
  * reader waits when it is full), the pipeline parses, matches and raises
- * alerts on event time (suppression windows, first/last seen), the writer
- * commits them with per-source health.  A source is the line's syslog
- * hostname, or the file's name for lines without one; its first/last seen
- * are event times.  A line without a time of its own takes the previous
- * line's.
+ * alerts on event time (suppression windows, first/last seen, and the
+ * correlation timers, so that the same file gives the same alerts however
+ * fast the machine), the writer commits them with per-source health.  A
+ * source is the line's syslog hostname, or the file's name for lines
+ * without one; its first/last seen are event times.  A line without a time
+ * of its own takes the previous line's.
  *
  * Differences from live intake, on purpose:
  *   - no notifications: old alerts must not page anyone (no outbox rows);

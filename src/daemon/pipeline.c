@@ -50,6 +50,7 @@ struct worker {
     struct mm_alerter *alerter;
     struct mm_corr *corr;     /* correlation engine: outlives rule reloads */
     int64_t corr_tick, corr_save;
+    int64_t event_hw;         /* import: the newest event time seen (the timers' clock) */
     unsigned corr_nsaves;
     struct early *early;      /* the parse thread's share (below); freed after it ends */
     struct source_table src;
@@ -207,13 +208,32 @@ static void corr_save(struct worker *w, int full)
 
 static void corr_timers(struct worker *w, int64_t now)
 {
-    if (now - w->corr_tick >= PIPE_CORR_TICK_NS) {
+    /* an import's timers run on event time instead (corr_event_time) */
+    if (!w->p->import && now - w->corr_tick >= PIPE_CORR_TICK_NS) {
         w->corr_tick = now;
         mm_corr_tick(w->corr, now, w->alerter, emit_alert, w);
     }
     if (now - w->corr_save >= PIPE_CORR_SAVE_NS) {
         w->corr_save = now;
         corr_save(w, ++w->corr_nsaves % PIPE_CORR_FULL_EVERY == 0);
+    }
+}
+
+/*
+ * Import: the timers (window expiry, absence) run when the newest event time
+ * seen has moved on by a second, as in `replay`.  On the wall clock they
+ * would run after however many lines the machine got through in a second:
+ * whether a group's window had expired before its next event (its count and
+ * first_seen) would depend on the machine's speed, not on the file.
+ */
+static void corr_event_time(struct worker *w, int64_t ts, int force)
+{
+    if (ts > w->event_hw) {
+        w->event_hw = ts;
+    }
+    if (force || w->event_hw - w->corr_tick >= PIPE_CORR_TICK_NS) {
+        w->corr_tick = w->event_hw;
+        mm_corr_tick(w->corr, w->event_hw, w->alerter, emit_alert, w);
     }
 }
 
@@ -390,6 +410,10 @@ static void process(struct worker *w, struct mm_ruleset *rs, const struct mm_msg
             sd->malformed++;
         }
     }
+    /* a line still on its receive time (no time of its own, none before it) is not history */
+    if (p->import && ev->ts_ns != m->recv_ns) {
+        corr_event_time(w, ev->ts_ns, 0);
+    }
     if (rs == NULL) {
         return;
     }
@@ -450,6 +474,9 @@ static void *pipeline_main(void *arg)
             flush_counters(w);
         }
     }
+    if (p->import && w->event_hw != 0) {
+        corr_event_time(w, w->event_hw, 1); /* the end of the input is as far as time goes */
+    }
     mm_alerter_flush(w->alerter, emit_alert, w);
     corr_save(w, 0); /* the last changes, committed by the writer before it stops */
     flush_counters(w);
@@ -489,7 +516,8 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
         goto fail;
     }
     mm_alerter_set_delta(w->alerter, 1); /* the writer merges updates into the stored rows */
-    rc = mm_corr_new(&w->corr, 1);
+    /* live: absence on receive time; an import has only its lines' own times */
+    rc = mm_corr_new(&w->corr, !p->import);
     if (rc == MM_OK) {
         rc = mm_corr_bind(w->corr, p->rules);
     }
@@ -509,6 +537,9 @@ enum mm_err mm_pipeline_start(struct mm_pipeline *p)
     corr_restore(w);
     w->last_flush = now_ns();
     w->corr_tick = w->corr_save = w->early->rollup_flush = w->last_flush;
+    if (p->import) {
+        w->corr_tick = 0; /* event time: the first line runs the timers */
+    }
     flush_alive(p);
     struct mm_parse_hooks hooks = {w->early, early_event, early_tick, early_finish};
     rc = mm_parse_stage_start(&w->stage, p->q, p->tz, pins, npins, &hooks);

@@ -36,7 +36,8 @@ struct mm_pipeline {
      * peer is an AF_UNIX address carrying the file's name; a source is named by
      * the line's syslog hostname, else by that file name; its first/last seen
      * are event times; a line without a time of its own takes the previous
-     * line's; the global counters are not written (they are the daemon's).
+     * line's; the correlation timers run on event time, as in `replay`; the
+     * global counters are not written (they are the daemon's).
      */
     int import;
     _Atomic int64_t alive_ns;         /* CLOCK_MONOTONIC of the last counter flush (watchdog) */
