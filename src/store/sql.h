@@ -316,7 +316,10 @@
 /*
  * ?1 id ?2 seq ?3 rule_id ?4 title ?5 severity ?6 count ?7 first_seen ?8
  * last_seen ?9 ts ?10 recv ?11 group_key ?12 json.  An update keeps the
- * row's identity (rule, group, first_seen) and takes the new state.
+ * row's identity (rule, group) and takes the new state; first_seen only
+ * moves earlier (an event older than the first, or a correlation's earlier
+ * events), as the JSON's does, whether or not the two versions were folded
+ * in one batch.
  */
 #define SQL_ALERT_UPSERT                                                                           \
     "INSERT INTO alerts(id, seq, rule_id, title, severity, count, first_seen_ns, last_seen_ns,"    \
@@ -324,6 +327,7 @@
     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"                                  \
     " ON CONFLICT(id) DO UPDATE SET"                                                               \
     "  seq = excluded.seq, severity = excluded.severity, count = excluded.count,"                  \
+    "  first_seen_ns = min(first_seen_ns, excluded.first_seen_ns),"                                \
     "  last_seen_ns = excluded.last_seen_ns, ts_ns = excluded.ts_ns,"                              \
     "  recv_ns = excluded.recv_ns, json = excluded.json;"
 

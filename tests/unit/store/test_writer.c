@@ -176,14 +176,21 @@ static void test_update_changes_count_and_seq(void **state)
     assert_true(seq1 > 0);
 
     struct mm_alert *u = make_alert(42, MM_SEV_HIGH, 7, 1);
-    u->first_seen_ns = 5; /* the incident's identity is kept from the first write */
+    u->first_seen_ns = 5; /* an older event joined the incident: first_seen moves earlier */
+    mm_store_writer_put_alert(w, u);
+    for (int i = 0; i < 1000 && mm_store_writer_committed(w) < 3; i++) {
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    u = make_alert(42, MM_SEV_HIGH, 7, 1);
+    u->first_seen_ns = 900; /* ...and never back later */
     mm_store_writer_put_alert(w, u);
     mm_store_writer_stop(w);
 
     assert_int_equal(sql_int(f->db, "SELECT count(*) FROM alerts"), 2);
     assert_int_equal(sql_int(f->db, "SELECT count FROM alerts WHERE id = 42"), 7);
     assert_int_equal(sql_int(f->db, "SELECT last_seen_ns FROM alerts WHERE id = 42"), 1007);
-    assert_int_equal(sql_int(f->db, "SELECT first_seen_ns FROM alerts WHERE id = 42"), 1000);
+    assert_int_equal(sql_int(f->db, "SELECT first_seen_ns FROM alerts WHERE id = 42"), 5);
     assert_true(sql_int(f->db, "SELECT seq FROM alerts WHERE id = 42") > seq1);
     assert_true(sql_int(f->db, "SELECT seq FROM alerts WHERE id = 42") >
                 sql_int(f->db, "SELECT seq FROM alerts WHERE id = 43"));
