@@ -106,9 +106,10 @@ static void test_time_format(void **state)
     assert_string_equal(mm_time_format(1772531999123456789LL, got, sizeof(got)),
                         "2026-03-03T09:59:59.123Z");
     assert_string_equal(mm_time_format(-1, got, sizeof(got)), "1969-12-31T23:59:59.999Z");
-    /* leap days, ends of years, before 1970, and a pseudo-random sweep of 1900..2262 */
+    /* leap days, ends of years, before 1970, the last second of int64 ns (2262), and a
+     * pseudo-random sweep of 1900..2261 */
     static const int64_t fixed[] = {951782400LL,  951868799LL,  4107542399LL, 4107542400LL,
-                                    -2208988800LL, 253402300799LL, 1709164800LL, 68169600LL};
+                                    -2208988800LL, 9223372035LL, 1709164800LL, 68169600LL};
     for (size_t i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++) {
         int64_t ns = fixed[i] * 1000000000LL + 999999999LL;
         time_ref(ns, want, sizeof(want));
