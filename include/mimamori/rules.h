@@ -65,12 +65,24 @@ void mm_ruleset_ref(struct mm_ruleset *rs);
 void mm_ruleset_unref(struct mm_ruleset *rs); /* frees at zero; accepts NULL */
 size_t mm_ruleset_count(const struct mm_ruleset *rs);
 const struct mm_rule *mm_ruleset_rule(const struct mm_ruleset *rs, size_t i);
+/*
+ * The detection or correlation rule whose `id` is id, NULL when there is none
+ * (or rs is NULL).  A linear search: for reports and messages, not per event.
+ */
+const struct mm_rule *mm_ruleset_find(const struct mm_ruleset *rs, const char *id);
 
 /* rule accessors (rule.c) - strings are owned by the ruleset */
 const char *mm_rule_id(const struct mm_rule *r);
 const char *mm_rule_name(const struct mm_rule *r); /* Sigma `name`, may be NULL */
 const char *mm_rule_title(const struct mm_rule *r);
 const char *mm_rule_description(const struct mm_rule *r);
+/*
+ * The title / description in a language of the rule's `translations:`
+ * ("ja"); the English text when the rule has no such translation, or lang is
+ * NULL or "en".  The description may be "" (never NULL).
+ */
+const char *mm_rule_title_lang(const struct mm_rule *r, const char *lang);
+const char *mm_rule_description_lang(const struct mm_rule *r, const char *lang);
 enum mm_severity mm_rule_severity(const struct mm_rule *r);
 const char *mm_rule_tags_json(const struct mm_rule *r);
 int64_t mm_rule_suppress_ns(const struct mm_rule *r); /* 0 = every match is a new alert */

@@ -31,6 +31,7 @@
 #include "mimamori/alert.h"
 #include "mimamori/net.h"
 #include "mimamori/notify.h"
+#include "mimamori/rules.h"
 #include "mimamori/store.h"
 #include "mimamori/tz.h"
 
@@ -561,17 +562,82 @@ void mm_report_free(struct mm_report *r)
         free(r->rules[i].rule_id);
         free(r->rules[i].title);
         free(r->rules[i].description);
+        free(r->rules[i].title_tr);
+        free(r->rules[i].description_tr);
     }
     for (size_t i = 0; i < r->ninc; i++) {
         free(r->inc[i].rule_id);
         free(r->inc[i].title);
         free(r->inc[i].group_key);
         free(r->inc[i].description);
+        free(r->inc[i].title_tr);
+        free(r->inc[i].description_tr);
     }
     free(r->rules);
     free(r->inc);
     free(r->logins);
     free(r);
+}
+
+/* ---- the rules' own words in the report's language ---- */
+
+/*
+ * *title / *todo get the translation of rule_id into lang when the rule file
+ * has one that differs from the English text; 0, or -1 out of memory.
+ */
+static int translate_one(const struct mm_ruleset *rs, const char *lang, const char *rule_id,
+                         char **title, char **todo)
+{
+    const struct mm_rule *rule = mm_ruleset_find(rs, rule_id);
+    if (rule == NULL) {
+        return 0; /* the rule is gone: its alerts keep their English words */
+    }
+    const char *t = mm_rule_title_lang(rule, lang);
+    const char *d = mm_rule_description_lang(rule, lang);
+    if (t != mm_rule_title(rule) && (*title = strdup(t)) == NULL) {
+        return -1;
+    }
+    if (d != mm_rule_description(rule) && (*todo = dup_trim(d)) == NULL) {
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * The alerts carry the English title and description of their rule as it
+ * was when they fired.  In another language, read the rules of the
+ * configuration (as `mimamori run` does) and take their `translations:`.
+ * Rules that do not load leave the report in English with one warning: a
+ * report must not fail because someone is editing a rule file.
+ */
+static int translate(struct mm_report *r, const struct mm_config *cfg, const char *lang)
+{
+    if (r->nrules == 0) {
+        return 0;
+    }
+    struct mm_diag d;
+    struct mm_ruleset *rs = NULL;
+    mm_diag_init(&d);
+    enum mm_err rc =
+        mm_ruleset_load_cfg(&rs, cfg, (const char *const *)cfg->rules, cfg->nrules, &d);
+    mm_diag_free(&d);
+    if (rc != MM_OK) {
+        fprintf(stderr, "mimamori: the rules do not load (`mimamori check` says why); rule titles "
+                        "are in English\n");
+        mm_ruleset_unref(rs);
+        return 0;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < r->nrules && !bad; i++) {
+        struct rp_rule *x = &r->rules[i];
+        bad = translate_one(rs, lang, x->rule_id, &x->title_tr, &x->description_tr);
+    }
+    for (size_t i = 0; i < r->ninc && !bad; i++) {
+        struct rp_incident *x = &r->inc[i];
+        bad = translate_one(rs, lang, x->rule_id, &x->title_tr, &x->description_tr);
+    }
+    mm_ruleset_unref(rs);
+    return bad;
 }
 
 /* ---- shared by the formats ---- */
@@ -834,6 +900,10 @@ int mm_cmd_report(int argc, char **argv)
     enum mm_err rc = gather(r, st, cfg);
     if (rc != MM_OK) {
         fprintf(stderr, "mimamori: report query failed: %s\n", mm_strerror(rc));
+        goto done;
+    }
+    if (r->ja && translate(r, cfg, "ja") != 0) {
+        fprintf(stderr, "mimamori: out of memory\n");
         goto done;
     }
     if (out != NULL || send == NULL) {

@@ -184,14 +184,24 @@ struct rp_login {
 };
 #define RP_LOGIN_ROWS 25 /* rows listed per kind */
 
+/*
+ * title and description are the English texts stored with the alerts;
+ * title_tr and description_tr the rule's translation into the report's
+ * language (`translations:` of the rule file, read by the verb), NULL when
+ * there is none.  Text and HTML show RP_TR(x, title): the translation if any.
+ */
+#define RP_TR(x, f) ((x)->f##_tr != NULL ? (x)->f##_tr : (x)->f)
+
 struct rp_rule {
     char *rule_id, *title, *description;
+    char *title_tr, *description_tr; /* owned, NULL = not translated */
     int severity;
     uint64_t incidents, events;
 };
 
 struct rp_incident {
     char *rule_id, *title, *group_key, *description;
+    char *title_tr, *description_tr; /* owned, NULL = not translated */
     int severity;
     uint64_t count;
     size_t alerts;

@@ -385,7 +385,7 @@ static void alerts(FILE *f, const struct mm_report *r)
         fputs("</td><td class=\"n\">", f);
         count(f, x->events);
         fputs("</td><td>", f);
-        esc(f, x->title);
+        esc(f, RP_TR(x, title));
         fputs("</td></tr>\n", f);
     }
     fputs("</table></div></section>\n", f);
@@ -405,15 +405,15 @@ static void alerts(FILE *f, const struct mm_report *r)
                 sev_color[x->severity >= 0 && x->severity <= 4 ? x->severity : 0]);
         sev_badge(f, r, x->severity);
         fputc(' ', f);
-        esc(f, x->title);
+        esc(f, RP_TR(x, title));
         fprintf(f, "</h3><div class=\"m\">%s: <b>", L(r, L_WHO));
         esc(f, x->group_key[0] ? x->group_key : "-");
         fprintf(f, "</b> &middot; %s: ", L(r, L_EVENTS_COL));
         count(f, x->count);
         fprintf(f, " &middot; %s: %s &ndash; %s</div>", L(r, L_WHEN), a, b);
-        if (x->description[0] != '\0') {
+        if (RP_TR(x, description)[0] != '\0') {
             fprintf(f, "<p class=\"todo\"><b>%s:</b> ", L(r, L_TODO));
-            esc(f, x->description);
+            esc(f, RP_TR(x, description));
             fputs("</p>", f);
         }
         fputs("</div>\n", f);

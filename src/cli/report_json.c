@@ -4,7 +4,9 @@
  * severity and rule, incidents with what to do, top tables, sign-ins, and
  * sources with their silent periods.  Times are RFC 3339 UTC; days are the
  * local dates of the configured zone.  Labels are not included: keys are
- * the same in every language.
+ * the same in every language.  Rule titles and what to do are English; a
+ * rule translated into the report's language adds title_translated and
+ * what_to_do_translated.
  */
 #include "cli/report.h"
 
@@ -43,6 +45,23 @@ static void jstr(FILE *f, const char *s)
         }
     }
     fputc('"', f);
+}
+
+/*
+ * The rule's texts in the report's language (`lang`), only when the rule
+ * file translates them: title and what_to_do stay English so that scripts
+ * see the same values in every language.
+ */
+static void tr_keys(FILE *f, const char *title, const char *todo)
+{
+    if (title != NULL) {
+        fputs(",\"title_translated\":", f);
+        jstr(f, title);
+    }
+    if (todo != NULL) {
+        fputs(",\"what_to_do_translated\":", f);
+        jstr(f, todo);
+    }
 }
 
 static void jtime(FILE *f, int64_t ns)
@@ -167,6 +186,7 @@ void mm_report_json(const struct mm_report *r, FILE *f)
         jstr(f, x->rule_id);
         fputs(",\"title\":", f);
         jstr(f, x->title);
+        tr_keys(f, x->title_tr, NULL);
         fprintf(f, ",\"severity\":\"%s\",\"incidents\":%llu,\"events\":%llu}",
                 mm_rp_severity(0, x->severity), (unsigned long long)x->incidents,
                 (unsigned long long)x->events);
@@ -187,6 +207,7 @@ void mm_report_json(const struct mm_report *r, FILE *f)
         jtime(f, x->last_ns);
         fputs(",\"what_to_do\":", f);
         jstr(f, x->description);
+        tr_keys(f, x->title_tr, x->description_tr);
         fputs("}", f);
     }
     fputs("],\n\"top\":{", f);

@@ -6,7 +6,9 @@
  */
 #include "cli/report.h"
 
+#include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -47,24 +49,57 @@ static void bar(FILE *f, uint64_t v, uint64_t max)
     }
 }
 
-/* Words of s wrapped at WRAP columns, each line indented. */
+/* Bytes of the UTF-8 sequence that starts with c (1 for a stray byte). */
+static size_t u8len(unsigned char c)
+{
+    return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : c < 0xf8 ? 4 : 1;
+}
+
+/* Punctuation that must not begin a line (Japanese kinsoku, the common ones). */
+static int no_line_start(const char *p, size_t n)
+{
+    static const char *const closers[] = {"\xe3\x80\x82", "\xe3\x80\x81", "\xef\xbc\x89",
+                                          "\xe3\x80\x8d", "\xe3\x80\x8f", "\xef\xbc\x8c",
+                                          "\xef\xbc\x8e", "\xe3\x83\xbc", NULL};
+    /* 。 、 ） 」 』 ， ． ー */
+    for (size_t i = 0; closers[i] != NULL; i++) {
+        if (n == strlen(closers[i]) && memcmp(p, closers[i], n) == 0) {
+            return 1;
+        }
+    }
+    return n == 1 && (*p == '.' || *p == ',' || *p == ')' || *p == ':' || *p == ';');
+}
+
+/*
+ * s wrapped at WRAP columns, each line indented: at spaces, and inside a run
+ * wider than a line (Japanese has no spaces) between any two characters,
+ * except before closing punctuation.
+ */
 static void wrap(FILE *f, const char *indent, const char *s)
 {
-    char word[512], esc[1024];
-    size_t col = 0, iw = mm_fmt_width(indent);
+    size_t cap = strlen(s) * 4 + 1; /* every byte may become \xNN */
+    char *esc = malloc(cap);
+    if (esc == NULL) {
+        return;
+    }
+    mm_fmt_escape(s, esc, cap);
+    size_t iw = mm_fmt_width(indent), col = iw;
     fputs(indent, f);
-    col = iw;
-    while (*s) {
-        while (*s == ' ') {
-            s++;
+    const char *p = esc;
+    while (*p) {
+        while (*p == ' ') {
+            p++;
         }
-        size_t n = strcspn(s, " ");
+        size_t n = strcspn(p, " ");
         if (n == 0) {
             break;
         }
-        snprintf(word, sizeof(word), "%.*s", (int)(n < sizeof(word) - 1 ? n : sizeof(word) - 1), s);
-        mm_fmt_escape(word, esc, sizeof(esc));
-        size_t w = mm_fmt_width(esc);
+        char *word = strndup(p, n);
+        if (word == NULL) {
+            break;
+        }
+        size_t w = mm_fmt_width(word);
+        free(word);
         if (col > iw && col + 1 + w > WRAP) {
             fprintf(f, "\n%s", indent);
             col = iw;
@@ -72,11 +107,37 @@ static void wrap(FILE *f, const char *indent, const char *s)
             fputc(' ', f);
             col++;
         }
-        fputs(esc, f);
-        col += w;
-        s += n;
+        if (col + w <= WRAP) {
+            fwrite(p, 1, n, f);
+            col += w;
+        } else {
+            for (size_t i = 0; i < n;) {
+                /* one character, or a run of ASCII letters and digits ("10", "VPN") */
+                size_t cl = 0;
+                while (i + cl < n && cl < WRAP / 2 && isalnum((unsigned char)p[i + cl])) {
+                    cl++;
+                }
+                if (cl == 0) {
+                    cl = u8len((unsigned char)p[i]);
+                    cl = cl > n - i ? n - i : cl;
+                }
+                char ch[WRAP];
+                memcpy(ch, p + i, cl);
+                ch[cl] = '\0';
+                size_t cw = mm_fmt_width(ch);
+                if (col > iw && col + cw > WRAP && !no_line_start(ch, cl)) {
+                    fprintf(f, "\n%s", indent);
+                    col = iw;
+                }
+                fwrite(ch, 1, cl, f);
+                col += cw;
+                i += cl;
+            }
+        }
+        p += n;
     }
     fputc('\n', f);
+    free(esc);
 }
 
 static void summary(FILE *f, const struct mm_report *r)
@@ -194,7 +255,7 @@ static void alerts(FILE *f, const struct mm_report *r)
         cell(f, mm_rp_severity(j, x->severity), 8, 0);
         num(f, x->incidents, 14);
         num(f, x->events, 10);
-        fprintf(f, "%s\n", mm_fmt_escape(x->title, esc, sizeof(esc)));
+        fprintf(f, "%s\n", mm_fmt_escape(RP_TR(x, title), esc, sizeof(esc)));
     }
 
     heading(f, mm_rp_label(j, L_INCIDENTS_H));
@@ -212,16 +273,14 @@ static void alerts(FILE *f, const struct mm_report *r)
         mm_rp_time(r->tz, j, x->last_ns, b, sizeof(b));
         mm_rp_count(x->count, n, sizeof(n));
         fprintf(f, "%s[%s] %s\n", shown ? "\n" : "", mm_rp_severity(j, x->severity),
-                mm_fmt_escape(x->title, esc, sizeof(esc)));
+                mm_fmt_escape(RP_TR(x, title), esc, sizeof(esc)));
         snprintf(line, sizeof(line), "%s: %s  %s: %s %s  %s: %s \xe2\x80\x93 %s",
                  mm_rp_label(j, L_WHO), x->group_key[0] ? x->group_key : "-",
                  mm_rp_label(j, L_EVENTS_COL), n, j ? "件" : "", mm_rp_label(j, L_WHEN), a, b);
         fprintf(f, "    %s\n", mm_fmt_escape(line, esc, sizeof(esc)));
-        if (x->description[0] != '\0') {
-            char ind[64];
-            snprintf(ind, sizeof(ind), "    ");
+        if (RP_TR(x, description)[0] != '\0') {
             fprintf(f, "    %s:\n", mm_rp_label(j, L_TODO));
-            wrap(f, "      ", x->description);
+            wrap(f, "      ", RP_TR(x, description));
         }
         shown++;
     }

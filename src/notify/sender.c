@@ -78,7 +78,15 @@ struct mm_notify_sender {
     struct sch *ch;
     size_t nch;
     uint64_t rnd; /* xorshift state, for jitter */
+    /* locale ja channels: the rules' Japanese texts (ruletext.c), re-read when older than
+       TEXTS_MAX_AGE_NS at use, so that edited rules (a SIGHUP) reach the messages */
+    char **rule_paths; /* copied from the configuration */
+    size_t nrule_paths;
+    struct mm_notify_texts *ja;
+    int64_t ja_read; /* wall ns of the last attempt, 0 = never */
 };
+
+#define TEXTS_MAX_AGE_NS (60 * 1000000000LL)
 
 static int64_t wall_ns(void)
 {
@@ -174,6 +182,24 @@ static void drop_rows(struct sch *h)
     h->nrows = h->ntake = 0;
 }
 
+/* The Japanese rule texts, read at most once per TEXTS_MAX_AGE_NS; NULL when none. */
+static const struct mm_notify_texts *texts_ja(struct mm_notify_sender *s, int64_t now)
+{
+    if (s->ja_read != 0 && now - s->ja_read < TEXTS_MAX_AGE_NS && now >= s->ja_read) {
+        return s->ja;
+    }
+    s->ja_read = now;
+    struct mm_notify_texts *t = NULL;
+    if (mm_notify_texts_load(&t, (const char *const *)s->rule_paths, s->nrule_paths, "ja") !=
+        MM_OK) {
+        log_warnx("notify: cannot read the rules' Japanese texts; the last ones are used");
+        return s->ja; /* out of memory: keep the last ones */
+    }
+    mm_notify_texts_free(s->ja);
+    s->ja = t;
+    return t;
+}
+
 /* Build and start the transfer of h->rows[0..ntake); digest: their batch_id is set. */
 static void start(struct mm_notify_sender *s, struct sch *h, int digest, int64_t now)
 {
@@ -182,6 +208,8 @@ static void start(struct mm_notify_sender *s, struct sch *h, int digest, int64_t
     struct mm_notify_alert **ptrs = calloc(h->ntake, sizeof(*ptrs));
     enum mm_err rc = alerts && ptrs ? MM_OK : MM_ENOMEM;
     size_t loaded = 0;
+    /* read once per message: the alerts borrow their translated texts from it */
+    const struct mm_notify_texts *tx = c->ja ? texts_ja(s, now) : NULL;
     for (; loaded < h->ntake && rc == MM_OK; loaded++) {
         const struct mm_outbox_row *r = &h->rows[loaded];
         rc = mm_notify_alert_load(&alerts[loaded], r->json, r->len);
@@ -191,6 +219,9 @@ static void start(struct mm_notify_sender *s, struct sch *h, int digest, int64_t
             rc = mm_notify_alert_load(&alerts[loaded], "{}", 2);
         }
         ptrs[loaded] = &alerts[loaded];
+        if (rc == MM_OK) {
+            mm_notify_alert_translate(&alerts[loaded], tx);
+        }
     }
     mm_notify_delivery_init(&h->d);
     if (digest) {
@@ -439,6 +470,11 @@ static void sender_free(struct mm_notify_sender *s)
     }
     mm_outbox_close(s->ob);
     mm_tz_free(s->tz);
+    mm_notify_texts_free(s->ja);
+    for (size_t i = 0; i < s->nrule_paths; i++) {
+        free(s->rule_paths[i]);
+    }
+    free(s->rule_paths);
     if (s->mu_ready) {
         pthread_mutex_destroy(&s->mu);
     }
@@ -499,6 +535,21 @@ enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct m
         if (h->c->rate_max > 0 &&
             (h->sent_at = calloc((size_t)h->c->rate_max, sizeof(*h->sent_at))) == NULL) {
             goto fail;
+        }
+    }
+    rc = MM_ENOMEM;
+    for (size_t i = 0; i < s->nch; i++) {
+        if (s->ch[i].c->ja && s->rule_paths == NULL && cfg->nrules > 0) {
+            s->rule_paths = calloc(cfg->nrules, sizeof(*s->rule_paths));
+            if (s->rule_paths == NULL) {
+                goto fail;
+            }
+            for (; s->nrule_paths < cfg->nrules; s->nrule_paths++) {
+                s->rule_paths[s->nrule_paths] = strdup(cfg->rules[s->nrule_paths]);
+                if (s->rule_paths[s->nrule_paths] == NULL) {
+                    goto fail;
+                }
+            }
         }
     }
     rc = mm_outbox_open(&s->ob, cfg->database);

@@ -1,6 +1,7 @@
 /*
  * load.c - one YAML document into one rule: Sigma metadata, mimamori's
- * custom attributes (suppress, group-by, examples), then the detection.
+ * custom attributes (suppress, group-by, examples, translations), then the
+ * detection.
  *
  * Unknown top-level keys are errors (a typo must not silently disable a
  * rule) unless they start with "x-".  A document with `correlation:` is a
@@ -11,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,7 +32,7 @@ static const char *const known_keys[] = {
     "title",      "id",          "name",     "status",     "description", "author",
     "date",       "modified",    "references", "level",    "tags",        "logsource",
     "detection",  "falsepositives", "fields", "license",   "related",     "taxonomy",
-    "scope",      "suppress",    "group-by", "examples",
+    "scope",      "suppress",    "group-by", "examples",    "translations",
     /* correlation rules only (corr_load.c) */
     "correlation", "generate", "max-groups", "max-values", NULL};
 
@@ -39,6 +41,13 @@ static int corr_only_key(const char *key)
     return strcmp(key, "correlation") == 0 || strcmp(key, "generate") == 0 ||
            strcmp(key, "max-groups") == 0 || strcmp(key, "max-values") == 0;
 }
+
+/*
+ * Languages a rule's `translations:` may give (English is the rule itself).
+ * Only languages mimamori's outputs speak: a text in any other would never
+ * be shown, so its key is more likely a typo ("jp").
+ */
+static const char *const languages[] = {"ja", NULL};
 
 static const char *const statuses[] = {"stable",     "test",        "experimental",
                                        "deprecated", "unsupported", NULL};
@@ -76,6 +85,11 @@ void mm_rule_free(struct mm_rule *r)
     free(r->ex);
     mm_corr_free_rule(r->corr);
     free(r->uses);
+    for (size_t i = 0; i < r->ntr; i++) {
+        free(r->tr[i].title);
+        free(r->tr[i].description);
+    }
+    free(r->tr);
     free(r);
 }
 
@@ -313,6 +327,73 @@ static void load_examples(struct lctx *c, const struct mm_ynode *n, struct mm_ru
     }
 }
 
+/* translations: {ja: {title: ..., description: ...}} */
+static void load_translations(struct lctx *c, const struct mm_ynode *n, struct mm_rule *r)
+{
+    if (n->type != MM_Y_MAP) {
+        LERR(c, n, "'translations' must be a mapping of languages, not %s",
+             mm_yaml_type_name(n->type));
+        return;
+    }
+    size_t cnt = mm_ymap_size(n);
+    if (cnt == 0) {
+        return;
+    }
+    r->tr = calloc(cnt, sizeof(*r->tr));
+    if (r->tr == NULL) {
+        LERR(c, n, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < cnt; i++) {
+        const struct mm_ynode *k = mm_ymap_key(n, i);
+        const struct mm_ynode *v = mm_ymap_val(n, i);
+        const char *lang = NULL;
+        for (size_t j = 0; languages[j] != NULL && lang == NULL; j++) {
+            lang = strcmp(k->str, languages[j]) == 0 ? languages[j] : NULL;
+        }
+        if (lang == NULL) {
+            LERR(c, k, "unknown language '%s' in 'translations' (ja)", k->str);
+            continue;
+        }
+        int dup = 0;
+        for (size_t j = 0; j < r->ntr && !dup; j++) {
+            dup = r->tr[j].lang == lang;
+        }
+        if (dup) {
+            LERR(c, k, "duplicate language '%s' in 'translations'", lang);
+            continue;
+        }
+        if (v->type != MM_Y_MAP || mm_ymap_size(v) == 0) {
+            LERR(c, v, "'translations.%s' must be a mapping with 'title' and 'description'",
+                 lang);
+            continue;
+        }
+        struct rule_tr *t = &r->tr[r->ntr++];
+        t->lang = lang;
+        for (size_t j = 0; j < mm_ymap_size(v); j++) {
+            const struct mm_ynode *tk = mm_ymap_key(v, j);
+            const struct mm_ynode *tv = mm_ymap_val(v, j);
+            char **slot = NULL;
+            if (strcmp(tk->str, "title") == 0) {
+                slot = &t->title;
+            } else if (strcmp(tk->str, "description") == 0) {
+                slot = &t->description;
+            } else {
+                LERR(c, tk, "unknown key '%s' in 'translations.%s' (title, description)",
+                     tk->str, lang);
+                continue;
+            }
+            if (*slot != NULL) {
+                LERR(c, tk, "duplicate key '%s' in 'translations.%s'", tk->str, lang);
+                continue;
+            }
+            char what[64];
+            snprintf(what, sizeof(what), "translations.%s.%s", lang, tk->str);
+            (void)get_str(c, tv, what, slot);
+        }
+    }
+}
+
 static void load_rule(struct mm_ruleset *rs, const struct mm_ynode *doc, const char *file,
                       struct mm_diag *d)
 {
@@ -403,6 +484,8 @@ static void load_rule(struct mm_ruleset *rs, const struct mm_ynode *doc, const c
             load_group_by(&c, v, r);
         } else if (strcmp(key, "examples") == 0) {
             load_examples(&c, v, r);
+        } else if (strcmp(key, "translations") == 0) {
+            load_translations(&c, v, r);
         }
         /* other Sigma metadata (author, date, references, ...) is accepted and not kept */
     }

@@ -1,6 +1,8 @@
 /* rule.c - read-only accessors of a compiled rule; strings are owned by the ruleset. */
 #include "rules_int.h"
 
+#include <string.h>
+
 const char *mm_rule_id(const struct mm_rule *r)
 {
     return r->id;
@@ -50,4 +52,30 @@ const char *mm_rule_file(const struct mm_rule *r)
 int mm_rule_line(const struct mm_rule *r)
 {
     return r->line;
+}
+
+/* The rule's translation into lang, NULL when it has none. */
+static const struct rule_tr *tr_of(const struct mm_rule *r, const char *lang)
+{
+    if (lang == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < r->ntr; i++) {
+        if (strcmp(r->tr[i].lang, lang) == 0) {
+            return &r->tr[i];
+        }
+    }
+    return NULL;
+}
+
+const char *mm_rule_title_lang(const struct mm_rule *r, const char *lang)
+{
+    const struct rule_tr *t = tr_of(r, lang);
+    return t != NULL && t->title != NULL ? t->title : mm_rule_title(r);
+}
+
+const char *mm_rule_description_lang(const struct mm_rule *r, const char *lang)
+{
+    const struct rule_tr *t = tr_of(r, lang);
+    return t != NULL && t->description != NULL ? t->description : mm_rule_description(r);
 }

@@ -119,6 +119,12 @@ struct gate {
     const char *const *categories; /* event.category values */
 };
 
+/* load.c: one language of a rule's `translations:` (NULL = not translated) */
+struct rule_tr {
+    const char *lang;   /* static: an entry of the known languages */
+    char *title, *description; /* owned */
+};
+
 struct corr;
 struct corr_use;
 
@@ -146,6 +152,8 @@ struct mm_rule {
     size_t nuses;
     int silent;         /* referenced by a correlation and none says generate: true */
     int lists_undefined; /* an |in_list names a list the config lacks: examples skipped */
+    struct rule_tr *tr;  /* `translations:` (owned), ntr of them */
+    size_t ntr;
 };
 
 /* dispatch.c: (slot, kind, lowercased value) -> rules */

@@ -65,6 +65,24 @@ const struct mm_rule *mm_ruleset_rule(const struct mm_ruleset *rs, size_t i)
     return i < rs->n ? rs->rules[i] : NULL;
 }
 
+const struct mm_rule *mm_ruleset_find(const struct mm_ruleset *rs, const char *id)
+{
+    if (rs == NULL || id == NULL) {
+        return NULL;
+    }
+    for (size_t i = 0; i < rs->n; i++) {
+        if (strcmp(rs->rules[i]->id, id) == 0) {
+            return rs->rules[i];
+        }
+    }
+    for (size_t i = 0; i < rs->ncorrs; i++) {
+        if (strcmp(rs->corrs[i]->id, id) == 0) {
+            return rs->corrs[i];
+        }
+    }
+    return NULL;
+}
+
 static int has_ext(const char *name)
 {
     size_t n = strlen(name);

@@ -2,12 +2,14 @@
 
 A real SMTP server (aiosmtpd) on 127.0.0.1 requires STARTTLS (a certificate
 made for this test, trusted through the channel's ca_file) and AUTH.  The
-channel has two recipients, locale ja and an HTML part.  A rule with a
-Japanese title fires on a line with Japanese text.  The mail must arrive
+channel has two recipients, locale ja and an HTML part.  A rule with an
+English title and description and their Japanese translation
+(`translations: {ja: ...}`) fires on a line with Japanese text.  The mail must arrive
 once, over TLS, authenticated, to both recipients, with Date, From, To,
 Message-ID carrying the idempotency key, an RFC 2047 subject that decodes to
 the Japanese title, and a multipart/alternative body whose plain text and
-HTML hold the Japanese labels and the evidence line intact.  `notify test`
+HTML hold the Japanese labels, title and what to do (no English rule text)
+and the evidence line intact.  `notify test`
 must print the server's answer.  A wrong password is a permanent failure.
 """
 import email
@@ -22,6 +24,15 @@ from harness import Daemon, fail, passed, rfc3164, wait_for  # noqa: E402
 from notify_servers import Smtp, make_cert, rule  # noqa: E402
 
 TITLE = "SSH ログイン失敗の連続"
+TODO = "接続元アドレスをブロックしてください。"
+EN_TITLE, EN_TODO = "SSH login failures in a row", "Block the source address."
+RULE = rule("e2e-mail-ja", EN_TITLE, "Failed password", "high") + """description: %s
+translations:
+  ja:
+    title: %s
+    description: >
+      %s
+""" % (EN_TODO, TITLE, TODO)
 
 
 def main():
@@ -56,7 +67,7 @@ def run(smtp, cert):
     to: owner@example.jp
     include_rules: [nothing-matches-this]
 """ % (smtp.port, cert, smtp.port, cert)
-    d = Daemon(rules={"ja.yml": rule("e2e-mail-ja", TITLE, "Failed password", "high")},
+    d = Daemon(rules={"ja.yml": RULE},
                extra_config=extra)
     for name, pw in (("pw.txt", "pa55word\n"), ("wrong.txt", "nope\n")):
         with open(os.path.join(d.dir, name), "w") as f:
@@ -92,13 +103,16 @@ def run(smtp, cert):
             fail("Date/To headers: %r %r" % (msg["Date"], msg["To"]))
         if msg.get_content_type() != "multipart/alternative":
             fail("content type %s" % msg.get_content_type())
-        text = msg.get_body(("plain",)).get_content()
+        text = msg.get_body(("plain",)).get_content().replace("\r\n", "\n")
         html = msg.get_body(("html",)).get_content()
-        for want in ("重大度: 高", "発生場所", "ユーザー太郎", TITLE, "証拠となるログ"):
+        for want in ("重大度: 高", "発生場所", "ユーザー太郎", TITLE, "対応:\n" + TODO,
+                     "証拠となるログ"):
             if want not in text:
                 fail("plain text lacks %r:\n%s" % (want, text))
-        if "ユーザー太郎" not in html:
-            fail("html lacks the evidence")
+        if EN_TITLE in text or EN_TODO in text or EN_TITLE in str(msg["Subject"]):
+            fail("the locale ja mail shows the rule's English text:\n%s" % text)
+        if "ユーザー太郎" not in html or TITLE not in html or TODO not in html:
+            fail("html lacks the evidence or the Japanese rule text")
 
         t = d.cli("notify", "test", "mail", "-c", d.config)
         if "250" not in t.stdout or "delivered" not in t.stdout:

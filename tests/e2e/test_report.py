@@ -9,21 +9,60 @@ Asia/Tokyo); `mimamori report --since 2026-11-02 --until 2026-11-09`:
   VPN failures are counted, and the previous week is empty;
 - the week after compares against the attack week (previous = its totals);
 - text has every section, HTML is one self-contained page (no script, no
-  external URL, inline SVG), `--lang ja` has Japanese labels;
+  external URL, inline SVG), `--lang ja` has Japanese labels and every
+  rule's Japanese title and what to do (`translations:`; the JSON keeps the
+  English and adds title_translated), English titles when the rules do not
+  load;
 - `--week` (the previous full week of today) and `-o FILE` work on an empty
   period; bad options exit 2.
 """
 import json
 import os
+import re
+import shutil
 import sqlite3
 import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
-from harness import fail, passed  # noqa: E402
+from harness import SOURCE, fail, passed  # noqa: E402
 from reportweek import install, lines_per_day, report  # noqa: E402
 
 SINCE, UNTIL = "2026-11-02", "2026-11-09"
 W0, W1 = 1793545200 * 10**9, 1794150000 * 10**9  # the week's bounds, JST midnights
+
+
+def rule_texts(cfg, tmp, j, ja, jah):
+    """--lang ja shows the rules' Japanese title and what to do (`translations:`)."""
+    crit = "ログイン失敗が繰り返された後にログイン成功"  # the critical rule of the week
+    if crit not in ja or crit not in jah:
+        fail("--lang ja lacks the Japanese rule title %r" % crit)
+    jj = json.loads(report(cfg, "--since", SINCE, "--until", UNTIL, "--lang", "ja",
+                           "--format", "json").stdout)
+    if any("title_translated" in x for x in j["rules"] + j["incidents"]):
+        fail("the English JSON report has translated titles")
+    if [x["title"] for x in jj["rules"] if "title_translated" not in x]:
+        fail("rules without a Japanese title: %s" % jj["rules"])
+    flat = "".join(line.strip() for line in ja.splitlines())  # what to do is wrapped
+    for x in jj["rules"]:
+        if x["title_translated"] not in ja or x["title_translated"] not in jah:
+            fail("--lang ja lacks %r" % x["title_translated"])
+        if x["title"] in ja:
+            fail("--lang ja still shows the English title %r" % x["title"])
+    todo = jj["incidents"][0]["what_to_do_translated"]
+    if todo not in flat or todo not in jah or jj["incidents"][0]["what_to_do"] in ja:
+        fail("--lang ja lacks the Japanese what to do: %r" % todo)
+    # rules that do not load (someone is editing one): English titles, a warning, exit 0
+    broken = os.path.join(tmp, "rules-broken")
+    shutil.copytree(os.path.join(SOURCE, "rules"), broken)
+    with open(os.path.join(broken, "gateway", "vpn.yml"), "a") as f:
+        f.write("---\ntitle: half-written\n")
+    cfg2 = os.path.join(tmp, "broken.yaml")
+    with open(cfg) as f, open(cfg2, "w") as g:
+        g.write(re.sub(r"(?m)^rules: .*$", "rules: " + broken, f.read()))
+    r = report(cfg2, "--since", SINCE, "--until", UNTIL, "--lang", "ja")
+    if "rule titles are in English" not in r.stderr or crit in r.stdout or \
+            "Sign-in succeeded after repeated failures" not in r.stdout:
+        fail("broken rules: %s" % r.stderr)
 
 
 def main():
@@ -92,6 +131,7 @@ def main():
     jah = report(cfg, "--since", SINCE, "--until", UNTIL, "--lang", "ja", "--format", "html").stdout
     if '<html lang="ja">' not in jah or "日別ログ件数" not in jah:
         fail("Japanese HTML")
+    rule_texts(cfg, tmp, j, ja, jah)
 
     out = os.path.join(tmp, "week.html")
     report(cfg, "--week", "--format", "html", "-o", out)
@@ -101,7 +141,7 @@ def main():
         if report(cfg, *bad, check=False).returncode != 2:
             fail("%s should exit 2" % bad)
     passed("report of the attack week: per day, severity, top attacker, gaps, comparison, "
-           "text/html/json, ja")
+           "text/html/json, ja with the rules' Japanese texts")
 
 
 if __name__ == "__main__":
