@@ -83,6 +83,33 @@ static void test_add_find(void **state)
     assert_int_equal(ev.nx_dropped, 8);
 }
 
+/* Every well-known field set: the keys written from the compile-time table are the names. */
+static void test_json_fields_keys(void **state)
+{
+    (void)state;
+    static char raw[] = "x";
+    mm_event_reset(&ev, raw, 1, 0);
+    for (int i = 0; i < MM_F__COUNT; i++) {
+        ev.f[i].p = "v";
+        ev.f[i].n = 1;
+    }
+    struct mm_buf got, want;
+    mm_buf_init(&got, 0);
+    mm_buf_init(&want, 0);
+    assert_int_equal(mm_event_json_fields(&ev, &got), MM_OK);
+    for (int i = 0; i < MM_F__COUNT; i++) {
+        if (i > 0) {
+            assert_int_equal(mm_buf_putc(&want, ','), MM_OK);
+        }
+        assert_int_equal(mm_buf_json_str(&want, mm_fields[i].name, mm_fields[i].namelen), MM_OK);
+        assert_int_equal(mm_buf_puts(&want, ":\"v\""), MM_OK);
+    }
+    assert_string_equal(got.p, want.p);
+    mm_buf_free(&got);
+    mm_buf_free(&want);
+    mm_event_reset(&ev, raw, 1, 0);
+}
+
 /* The reference: what mm_time_format printed before it wrote the digits itself. */
 static void time_ref(int64_t ns, char *dst, size_t dstlen)
 {
@@ -137,6 +164,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_xfield_is),
         cmocka_unit_test(test_time_format),
+        cmocka_unit_test(test_json_fields_keys),
         cmocka_unit_test(test_add_find),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
