@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "mimamori/clock.h"
+
 struct mm_handoff {
     pthread_mutex_t mu;
     pthread_cond_t can_claim; /* the producer waits here */
@@ -36,20 +38,16 @@ enum mm_err mm_handoff_new(struct mm_handoff **out, size_t nslots)
         return MM_ENOMEM;
     }
     h->n = nslots;
-    pthread_condattr_t ca;
-    pthread_condattr_init(&ca);
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     int bad = pthread_mutex_init(&h->mu, NULL);
-    if (bad == 0 && pthread_cond_init(&h->can_claim, &ca) != 0) {
+    if (bad == 0 && mm_cond_init_mono(&h->can_claim) != 0) {
         pthread_mutex_destroy(&h->mu);
         bad = 1;
     }
-    if (bad == 0 && pthread_cond_init(&h->can_take, &ca) != 0) {
+    if (bad == 0 && mm_cond_init_mono(&h->can_take) != 0) {
         pthread_cond_destroy(&h->can_claim);
         pthread_mutex_destroy(&h->mu);
         bad = 1;
     }
-    pthread_condattr_destroy(&ca);
     if (bad != 0) {
         free(h);
         return MM_ENOMEM;
@@ -103,16 +101,7 @@ void mm_handoff_finish(struct mm_handoff *h)
 
 int mm_handoff_take(struct mm_handoff *h, int timeout_ms)
 {
-    struct timespec dl;
-    clock_gettime(CLOCK_MONOTONIC, &dl);
-    if (timeout_ms > 0) {
-        dl.tv_sec += timeout_ms / 1000;
-        dl.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-        if (dl.tv_nsec >= 1000000000L) {
-            dl.tv_sec++;
-            dl.tv_nsec -= 1000000000L;
-        }
-    }
+    struct timespec dl = mm_mono_after_ms(timeout_ms > 0 ? timeout_ms : 0);
     pthread_mutex_lock(&h->mu);
     int rc = MM_HANDOFF_TIMEOUT;
     for (;;) {

@@ -29,6 +29,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "mimamori/clock.h"
+
 /* The stored form of a message; data follows. */
 struct rec {
     uint32_t size;             /* whole record, header + data + padding; 0 = wrap marker */
@@ -90,22 +92,13 @@ enum mm_err mm_msgq_new(struct mm_msgq **out, size_t bytes)
         return MM_ENOMEM;
     }
     q->ok_mu = 1;
-    pthread_condattr_t ca;
-    if (pthread_condattr_init(&ca) != 0) {
-        mm_msgq_free(q);
-        return MM_ENOMEM;
-    }
     /* timeouts must not jump with the wall clock */
-    int rc = pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    int rc = mm_cond_init_mono(&q->not_empty);
+    q->ok_ne = rc == 0;
     if (rc == 0) {
-        rc = pthread_cond_init(&q->not_empty, &ca);
-        q->ok_ne = rc == 0;
-    }
-    if (rc == 0) {
-        rc = pthread_cond_init(&q->not_full, &ca);
+        rc = mm_cond_init_mono(&q->not_full);
         q->ok_nf = rc == 0;
     }
-    pthread_condattr_destroy(&ca);
     if (rc != 0) {
         mm_msgq_free(q);
         return MM_ENOMEM;
@@ -130,20 +123,6 @@ void mm_msgq_free(struct mm_msgq *q)
     }
     free(q->ring);
     free(q);
-}
-
-/* Absolute CLOCK_MONOTONIC deadline timeout_ms from now. */
-static struct timespec deadline_in(int timeout_ms)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += timeout_ms / 1000;
-    ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
-    return ts;
 }
 
 /*
@@ -200,7 +179,7 @@ enum mm_err mm_msgq_push_timed(struct mm_msgq *q, const struct mm_msg *m, int ti
     }
     struct timespec dl = {0, 0};
     if (timeout_ms > 0) {
-        dl = deadline_in(timeout_ms);
+        dl = mm_mono_after_ms(timeout_ms);
     }
     enum mm_err rc = MM_OK;
     pthread_mutex_lock(&q->mu);
@@ -266,7 +245,7 @@ size_t mm_msgq_pop(struct mm_msgq *q, struct mm_msg *out, size_t max, int timeou
     if (q->nready == 0 && !q->closed && timeout_ms != 0) {
         struct timespec dl = {0, 0};
         if (timeout_ms > 0) {
-            dl = deadline_in(timeout_ms);
+            dl = mm_mono_after_ms(timeout_ms);
         }
         while (q->nready == 0 && !q->closed) {
             q->cons_waiting = 1;

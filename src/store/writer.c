@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mimamori/clock.h"
 #include "mimamori/log.h"
 #include "notify/notify_int.h"
 #include "store/sql.h"
@@ -753,17 +754,11 @@ enum mm_err mm_store_writer_start(struct mm_store_writer **out, struct mm_store 
         goto fail;
     }
 
-    pthread_condattr_t ca;
-    if (pthread_condattr_init(&ca) != 0) {
-        rc = MM_ENOMEM;
-        goto fail;
-    }
-    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     int e = pthread_mutex_init(&w->mu, NULL);
     if (e == 0) {
-        e = pthread_cond_init(&w->wake, &ca);
+        e = mm_cond_init_mono(&w->wake);
         if (e == 0) {
-            e = pthread_cond_init(&w->space, &ca);
+            e = mm_cond_init_mono(&w->space);
             if (e != 0) {
                 pthread_cond_destroy(&w->wake);
             }
@@ -772,7 +767,6 @@ enum mm_err mm_store_writer_start(struct mm_store_writer **out, struct mm_store 
             pthread_mutex_destroy(&w->mu);
         }
     }
-    pthread_condattr_destroy(&ca);
     if (e != 0) {
         rc = MM_ENOMEM;
         goto fail;
