@@ -7,6 +7,7 @@
 #ifndef MIMAMORI_TZ_H
 #define MIMAMORI_TZ_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mimamori/err.h"
@@ -31,6 +32,12 @@ int64_t mm_tz_to_utc(const struct mm_tz *tz, const struct mm_civil *c);
 int mm_tz_from_utc(const struct mm_tz *tz, int64_t ns, struct mm_civil *out);
 /* Days-from-civil arithmetic shared by header parsers: civil time as if UTC. */
 int64_t mm_civil_to_epoch_ns(const struct mm_civil *c);
+/*
+ * "YYYY-MM-DD" in the first 10 of n bytes at s (what follows is the caller's)
+ * -> out's date, the time of day 0; -1 unless it is a real day (leap years
+ * counted).  Any year 0000..9999: the caller bounds it.
+ */
+int mm_civil_date(const char *s, size_t n, struct mm_civil *out);
 /* ... and back: epoch ns -> civil time in UTC. */
 void mm_epoch_ns_to_civil(int64_t ns, struct mm_civil *out);
 

@@ -763,25 +763,8 @@ static void set_lists(struct cfg_ctx *ctx, const struct cfg_key *k, const struct
 /* "2026-01-01" -> days since 1970-01-01; -1 when not a valid date. */
 static int parse_date(const char *s, int32_t *out)
 {
-    struct mm_civil cv = {0};
-    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-') {
-        return -1;
-    }
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) {
-            return -1;
-        }
-    }
-    cv.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    cv.mon = (s[5] - '0') * 10 + (s[6] - '0');
-    cv.mday = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (cv.year < 1970 || cv.year > 9999 || cv.mon < 1 || cv.mon > 12 || cv.mday < 1 ||
-        cv.mday > mdays[cv.mon - 1]) {
-        return -1;
-    }
-    int leap = (cv.year % 4 == 0 && cv.year % 100 != 0) || cv.year % 400 == 0;
-    if (cv.mon == 2 && cv.mday == 29 && !leap) {
+    struct mm_civil cv;
+    if (strlen(s) != 10 || mm_civil_date(s, 10, &cv) != 0 || cv.year < 1970) {
         return -1;
     }
     *out = (int32_t)(mm_civil_to_epoch_ns(&cv) / (86400LL * 1000000000LL));

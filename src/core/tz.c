@@ -137,6 +137,27 @@ static void secs_to_civil(int64_t s, struct mm_civil *out)
     out->sec = (int)(rem % 60);
 }
 
+int mm_civil_date(const char *s, size_t n, struct mm_civil *out)
+{
+    if (s == NULL || n < 10 || s[4] != '-' || s[7] != '-') {
+        return -1;
+    }
+    for (int i = 0; i < 10; i++) {
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) {
+            return -1;
+        }
+    }
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0');
+    int d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && is_leap(y))) {
+        return -1;
+    }
+    *out = (struct mm_civil){.year = y, .mon = m, .mday = d};
+    return 0;
+}
+
 void mm_epoch_ns_to_civil(int64_t ns, struct mm_civil *out)
 {
     int64_t s = floor_div(ns, 1000000000);

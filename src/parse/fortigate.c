@@ -362,16 +362,16 @@ static int eventtime_ns(struct mm_str et, int64_t *ns)
 /* "2026-11-02" "09:00:00" "+0900" (or "+09:00") as ns since the epoch. */
 static int datetime_ns(struct mm_str d, struct mm_str t, struct mm_str z, int64_t *ns)
 {
-    const char *a = d.p, *b = t.p, *c = z.p;
-    if (a == NULL || b == NULL || c == NULL || d.n != 10 || t.n != 8 || (z.n != 5 && z.n != 6) ||
-        a[4] != '-' || a[7] != '-' || b[2] != ':' || b[5] != ':' || (c[0] != '+' && c[0] != '-') ||
+    const char *b = t.p, *c = z.p;
+    struct mm_civil cv;
+    if (d.n != 10 || mm_civil_date(d.p, d.n, &cv) != 0 || b == NULL || c == NULL || t.n != 8 ||
+        (z.n != 5 && z.n != 6) || b[2] != ':' || b[5] != ':' || (c[0] != '+' && c[0] != '-') ||
         (z.n == 6 && c[3] != ':')) {
         return 0;
     }
-    int dig[14];
-    const char *src[14] = {a, a + 1, a + 2, a + 3, a + 5, a + 6, a + 8, a + 9,
-                           b, b + 1, b + 3, b + 4, b + 6, b + 7};
-    for (int i = 0; i < 14; i++) {
+    int dig[6];
+    const char *src[6] = {b, b + 1, b + 3, b + 4, b + 6, b + 7};
+    for (int i = 0; i < 6; i++) {
         dig[i] = *src[i] - '0';
         if (dig[i] < 0 || dig[i] > 9) {
             return 0;
@@ -384,13 +384,13 @@ static int datetime_ns(struct mm_str d, struct mm_str t, struct mm_str z, int64_
             return 0;
         }
     }
-    struct mm_civil cv = {dig[0] * 1000 + dig[1] * 100 + dig[2] * 10 + dig[3], dig[4] * 10 + dig[5],
-                          dig[6] * 10 + dig[7], dig[8] * 10 + dig[9], dig[10] * 10 + dig[11],
-                          dig[12] * 10 + dig[13], 0};
+    cv.hour = dig[0] * 10 + dig[1];
+    cv.min = dig[2] * 10 + dig[3];
+    cv.sec = dig[4] * 10 + dig[5];
     int off_min = (zd[0] * 10 + zd[1]) * 60 + zd[2] * 10 + zd[3];
     /* years 1970..2261 keep the result, offset included, inside int64 nanoseconds */
-    if (cv.year < 1970 || cv.year > 2261 || cv.mon < 1 || cv.mon > 12 || cv.mday < 1 ||
-        cv.mday > 31 || cv.hour > 23 || cv.min > 59 || cv.sec > 60 || off_min > 14 * 60) {
+    if (cv.year < 1970 || cv.year > 2261 || cv.hour > 23 || cv.min > 59 || cv.sec > 60 ||
+        off_min > 14 * 60) {
         return 0;
     }
     int64_t sign = c[0] == '-' ? -1 : 1;

@@ -63,23 +63,9 @@ static int64_t floor_div(int64_t a, int64_t b)
 /* "YYYY-MM-DD" at s -> days since 1970-01-01; -1 when not a date. */
 static int parse_day(const char *s, size_t n, int32_t *out)
 {
-    if (n < 10 || s[4] != '-' || s[7] != '-') {
-        return -1;
-    }
-    for (int i = 0; i < 10; i++) {
-        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9')) {
-            return -1;
-        }
-    }
-    if (n > 10 && s[10] != ' ' && s[10] != '\t' && s[10] != ',') {
-        return -1;
-    }
-    struct mm_civil c = {0};
-    c.year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    c.mon = (s[5] - '0') * 10 + (s[6] - '0');
-    c.mday = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (c.year < 1970 || c.mon < 1 || c.mon > 12 || c.mday < 1 || c.mday > mdays[c.mon - 1]) {
+    struct mm_civil c;
+    if (mm_civil_date(s, n, &c) != 0 || c.year < 1970 ||
+        (n > 10 && s[10] != ' ' && s[10] != '\t' && s[10] != ',')) {
         return -1;
     }
     *out = (int32_t)floor_div(mm_civil_to_epoch_ns(&c), NS_PER_DAY);

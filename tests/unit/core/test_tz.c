@@ -226,9 +226,34 @@ static void test_tzdir(void **state)
     rmdir(dir);
 }
 
+/* YYYY-MM-DD: real days only, leap years counted; what follows the 10 bytes is not read. */
+static void test_civil_date(void **state)
+{
+    (void)state;
+    struct mm_civil c;
+    assert_int_equal(mm_civil_date("2026-11-22", 10, &c), 0);
+    assert_int_equal(c.year, 2026);
+    assert_int_equal(c.mon, 11);
+    assert_int_equal(c.mday, 22);
+    assert_int_equal(c.hour + c.min + c.sec + c.nsec, 0);
+    assert_int_equal(mm_civil_date("2024-02-29 leap day", 19, &c), 0);
+    assert_int_equal(mm_civil_date("2000-02-29", 10, &c), 0);
+    static const char *const bad[] = {"2026-02-29", "1900-02-29", "2026-04-31", "2026-13-01",
+                                      "2026-00-10", "2026-01-00", "2026-1-01x", "2026/01/01",
+                                      "20a6-01-01", "2026-01-3a"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (mm_civil_date(bad[i], 10, &c) == 0) {
+            fail_msg("%s taken as a date", bad[i]);
+        }
+    }
+    assert_int_equal(mm_civil_date("2026-01-0", 9, &c), -1); /* too short */
+    assert_int_equal(mm_civil_date(NULL, 10, &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_civil_date),
         cmocka_unit_test(test_civil),        cmocka_unit_test(test_utc),
         cmocka_unit_test(test_tokyo),        cmocka_unit_test(test_berlin),
         cmocka_unit_test(test_new_york),     cmocka_unit_test(test_southern),
