@@ -1,6 +1,7 @@
 """Servers for the notification end-to-end tests, all on 127.0.0.1: an HTTP
 webhook receiver that can answer errors for a while, and an SMTP server
-(aiosmtpd) with STARTTLS and AUTH using a certificate made for the test.
+(aiosmtpd) with STARTTLS, implicit TLS (smtps) or no TLS at all, and AUTH,
+using a certificate made for the test.
 Every wait has a deadline; nothing here sleeps for a fixed time."""
 import hashlib
 import hmac
@@ -30,10 +31,11 @@ def free_port():
 
 class Webhook:
     """A threaded HTTP server.  answer(path, n) decides the status of the n-th
-    request (1-based) to a path; every request is recorded with its receive time."""
+    request (1-based) to a path; every request is recorded with its method and
+    receive time (any method is recorded: a test asserts that it was POST)."""
 
     def __init__(self, answer=None, port=0):
-        self.requests = []  # dicts: path, headers, body, status, t_ns
+        self.requests = []  # dicts: method, path, headers, body, status, t_ns
         self.lock = threading.Lock()
         self.counts = {}
         self.answer = answer or (lambda path, n: (200, {}))
@@ -60,8 +62,11 @@ class Webhook:
                 self.end_headers()
                 self.wfile.write(reply)
                 with outer.lock:
-                    outer.requests.append({"path": self.path, "headers": dict(self.headers),
+                    outer.requests.append({"method": self.command, "path": self.path,
+                                           "headers": dict(self.headers),
                                            "body": body, "status": status, "t_ns": t})
+
+            do_PUT = do_PATCH = do_GET = do_POST
 
             def log_message(self, *a):
                 pass
@@ -90,34 +95,44 @@ def signature_ok(secret, req):
     return req["headers"].get("X-Mimamori-Signature") == want
 
 
-def make_cert(d):
-    """A self-signed certificate for 127.0.0.1, made now: no key is committed."""
-    key, cert = os.path.join(d, "key.pem"), os.path.join(d, "cert.pem")
+def make_cert(d, name="127.0.0.1", prefix=""):
+    """A self-signed certificate for `name` (an IP address or a DNS name), made
+    now: no key is committed."""
+    key = os.path.join(d, prefix + "key.pem")
+    cert = os.path.join(d, prefix + "cert.pem")
+    san = ("IP:" if name.replace(".", "").isdigit() else "DNS:") + name
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
-                    "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"],
+                    "-out", cert, "-days", "1", "-subj", "/CN=" + name,
+                    "-addext", "subjectAltName=" + san],
                    check=True, capture_output=True, timeout=60)
     return cert, key
 
 
 class Smtp:
-    """aiosmtpd with STARTTLS required and AUTH (PLAIN/LOGIN) for user/password."""
+    """aiosmtpd with AUTH (PLAIN/LOGIN) for user/password (no AUTH when user is
+    None) and, by mode:
+      "starttls"  STARTTLS offered and required before MAIL (AUTH only after it)
+      "smtps"     implicit TLS: the TLS handshake before the greeting (port 465 style)
+      "plain"     no TLS offered at all (cert and key unused)"""
 
-    def __init__(self, cert, key, user, password):
+    def __init__(self, cert, key, user, password, mode="starttls"):
         import ssl
         from aiosmtpd.controller import Controller
         from aiosmtpd.smtp import AuthResult, LoginPassword
-        self.messages = []  # dicts: mail_from, rcpt, data, tls, auth
+        self.messages = []  # dicts: mail_from, rcpt, data, tls, tls_version, auth
         self.lock = threading.Lock()
         outer = self
 
         class Handler:
             async def handle_DATA(self, server, session, envelope):
+                # STARTTLS sets session.ssl; with implicit TLS only the transport knows
+                sslobj = server.transport.get_extra_info("ssl_object")
                 with outer.lock:
                     outer.messages.append({"mail_from": envelope.mail_from,
                                            "rcpt": list(envelope.rcpt_tos),
                                            "data": envelope.original_content or envelope.content,
-                                           "tls": session.ssl is not None,
+                                           "tls": session.ssl is not None or sslobj is not None,
+                                           "tls_version": sslobj.version() if sslobj else None,
                                            "auth": session.authenticated,
                                            "t_ns": time.time_ns()})
                 return "250 2.0.0 queued as test"
@@ -127,13 +142,30 @@ class Smtp:
                   and auth_data.password == password.encode())
             return AuthResult(success=ok, handled=False)
 
-        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ctx.load_cert_chain(cert, key)
+        kw = {}
+        if user is not None:
+            kw["authenticator"] = authenticator
+        if mode != "plain":
+            ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ctx.load_cert_chain(cert, key)
+        if mode == "starttls":
+            kw.update(tls_context=ctx, require_starttls=True, auth_require_tls=True)
+        elif mode == "smtps":
+            # aiosmtpd only counts STARTTLS as TLS for auth_require_tls: the whole
+            # session is TLS here, so AUTH is allowed as it is
+            kw.update(ssl_context=ctx, auth_require_tls=False)
+        elif mode == "plain":
+            kw.update(auth_require_tls=False)
+        else:
+            raise ValueError("mode " + mode)
+        self.mode = mode
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
-                                     tls_context=ctx, require_starttls=True,
-                                     authenticator=authenticator, auth_require_tls=True)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port, **kw)
         self.controller.start()
+
+    def got(self):
+        with self.lock:
+            return list(self.messages)
 
     def close(self):
         self.controller.stop()
