@@ -171,19 +171,44 @@ static enum mm_err body_discord(struct mm_buf *out, const struct mm_notify_msg *
     return rc;
 }
 
+/*
+ * Text from log lines inside Chatwork's notation: every '[' and ']' becomes
+ * its full-width form, so that a line (an SSH user name "[/info][toall]")
+ * can neither close the [info] block nor mention anyone, as Discord's empty
+ * allowed_mentions and Slack's escaping keep them from pinging there.
+ */
+static enum mm_err chatwork_text(struct mm_buf *t, const char *p, size_t n)
+{
+    enum mm_err rc = MM_OK;
+    size_t i = 0;
+    while (rc == MM_OK && i < n) {
+        size_t j = i;
+        while (j < n && p[j] != '[' && p[j] != ']') {
+            j++;
+        }
+        rc = mm_buf_append(t, p + i, j - i);
+        if (rc == MM_OK && j < n) {
+            rc = mm_buf_puts(t, p[j] == '[' ? "\xef\xbc\xbb" : "\xef\xbc\xbd"); /* ［ ］ */
+            j++;
+        }
+        i = j;
+    }
+    return rc;
+}
+
 static enum mm_err body_chatwork(struct mm_buf *out, const struct mm_notify_msg *m)
 {
     struct mm_buf t;
     mm_buf_init(&t, 0);
     enum mm_err rc = mm_buf_puts(&t, "[info][title]");
     if (rc == MM_OK) {
-        rc = mm_buf_append(&t, m->subject.p ? m->subject.p : "", m->subject.len);
+        rc = chatwork_text(&t, m->subject.p ? m->subject.p : "", m->subject.len);
     }
     if (rc == MM_OK) {
         rc = mm_buf_puts(&t, "[/title]");
     }
     if (rc == MM_OK) {
-        rc = mm_buf_append(&t, m->text.p ? m->text.p : "", m->text.len);
+        rc = chatwork_text(&t, m->text.p ? m->text.p : "", m->text.len);
     }
     if (rc == MM_OK) {
         rc = mm_buf_puts(&t, "[/info]");

@@ -20,12 +20,11 @@ rows marked sent.  A second alert then goes through every channel: only
 after it has arrived (a barrier, no fixed sleep) the first alert's key must
 still have exactly one accepted delivery per channel.
 
-Known bug, checked as an expected failure (XFAIL; the test fails when it
-unexpectedly passes, so that the check becomes a plain assertion): the second
-alert's user name is `[/info][toall][To:1]`, which a log line (an SSH login
-name) can carry.  Discord and Slack neutralise mentions in log lines; the
-Chatwork body passes Chatwork's message notation through as it is, so the
-evidence closes the [info] block and mentions the whole room.
+The second alert's user name is `[/info][toall][To:1]`, which a log line (an
+SSH login name) can carry.  Discord and Slack neutralise mentions in log
+lines; in the Chatwork body the brackets of the alert's text become
+full-width (［/info］［toall］), so the line neither closes the [info] block
+nor mentions the whole room.
 """
 import json
 import os
@@ -171,17 +170,14 @@ def check_slack(r):
 
 
 def check_chatwork_notation(r):
-    """XFAIL: a log line must not close the [info] block or mention anyone in Chatwork."""
+    """A log line must not close the [info] block or mention anyone in Chatwork."""
     v = urllib.parse.parse_qs(r["body"].decode("ascii"))["body"][0]
     if "Failed password for " not in v or "198.51.100.8" not in v:
         fail("chatwork: the second alert's evidence is missing: %r" % v[-300:])
-    live = v.count("[/info]") != 1 or "[toall]" in v or "[To:1]" in v
-    if live:
-        print("XFAIL (known bug, see the docstring): the Chatwork body carries the log line's"
-              " [/info][toall][To:1] as live notation")
-    else:
-        fail("XPASS: the Chatwork notation of log lines is neutralised now; make"
-             " check_chatwork_notation a plain assertion")
+    if v.count("[/info]") != 1 or v.count("[info]") != 1 or "[toall]" in v or "[To:1]" in v:
+        fail("chatwork: the log line's [/info][toall][To:1] is live notation: %r" % v[-400:])
+    if "\uff3b/info\uff3d\uff3btoall\uff3d\uff3bTo:1\uff3d" not in v:
+        fail("chatwork: the user name is not shown with full-width brackets: %r" % v[-400:])
 
 
 CTYPE = {"teams": "application/json", "discord": "application/json",
