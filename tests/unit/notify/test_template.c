@@ -84,7 +84,7 @@ static void test_default_en(void **state)
     assert_int_equal(mm_notify_compose_one(&m, &f->a[0], &f->st, 1), MM_OK);
     assert_string_equal(m.subject.p, "[mimamori] HIGH: SSH brute force (source.ip=203.0.113.9)");
     const char *want[] = {"Severity: HIGH\n", "Where: source.ip=203.0.113.9\n",
-                          "How often: 12 events\n", "Since: 2026-11-21 19:00:01 +09:00\n",
+                          "Events: 12\n", "Since: 2026-11-21 19:00:01 +09:00\n",
                           "Latest: 2026-11-21 19:03:12 +09:00\n", "What to do:\nCheck the evidence",
                           "Evidence:\n<38>Nov 21 10:00:01 gw01 sshd[811]: Failed password for 太郎",
                           "alert 00000000000000a1, rule ssh-brute"};
