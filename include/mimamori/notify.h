@@ -21,16 +21,47 @@
 #include "mimamori/err.h"
 
 struct mm_notify_sender;
+struct mm_notify_texts;
 struct mm_store;
+
+/*
+ * ruletext.c - the rules' titles and descriptions in one language: rule id
+ * -> title, description, for the messages of the channels of that locale.
+ * A plain table of copies, independent of the rules module (which this one
+ * does not link): the daemon fills it from its loaded ruleset
+ * (mm_ruleset_texts() in rules.h) and hands it to the sender, at start and
+ * after each successful reload.  Built on one thread, then handed over whole.
+ */
+enum mm_err mm_notify_texts_new(struct mm_notify_texts **out, const char *lang);
+void mm_notify_texts_free(struct mm_notify_texts *t); /* accepts NULL */
+/*
+ * The texts of rule_id (all copied).  title / description NULL or "": the
+ * message keeps the alert's English one; both: nothing is added.  A rule id
+ * added again replaces the earlier entry.  MM_EINVAL for an empty rule_id.
+ */
+enum mm_err mm_notify_texts_add(struct mm_notify_texts *t, const char *rule_id, const char *title,
+                                const char *description);
+const char *mm_notify_texts_lang(const struct mm_notify_texts *t); /* borrowed; NULL for NULL */
+size_t mm_notify_texts_count(const struct mm_notify_texts *t);     /* rules in the table */
 
 /* sender.c */
 /*
  * Start the sender thread for the smtp/webhook channels of cfg (*out stays
  * NULL, MM_OK, when there are none).  Reads password/token/secret files now:
  * an unreadable one is an error.  The database must exist (the writer
- * created it).
+ * created it).  texts: the rule texts for the channels of its language
+ * (locale ja: a "ja" table), NULL = the English texts of the alerts; taken
+ * over in every case (freed when there is no sender or on failure).
  */
-enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct mm_config *cfg);
+enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct mm_config *cfg,
+                                   struct mm_notify_texts *texts);
+/*
+ * Replace the rule texts (taken over; NULL = English from now on).  Any
+ * thread.  Every message built after this returns uses them; the old table
+ * is freed by the sender thread between two messages, never while a
+ * message borrows from it.  Accepts a NULL sender (frees texts).
+ */
+void mm_notify_sender_set_texts(struct mm_notify_sender *s, struct mm_notify_texts *texts);
 /* New outbox rows were committed: look now.  Any thread; accepts NULL. */
 void mm_notify_sender_kick(void *sender);
 /*

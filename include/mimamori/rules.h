@@ -83,6 +83,20 @@ const char *mm_rule_description(const struct mm_rule *r);
  */
 const char *mm_rule_title_lang(const struct mm_rule *r, const char *lang);
 const char *mm_rule_description_lang(const struct mm_rule *r, const char *lang);
+/*
+ * Hand fn the texts of every detection and correlation rule (in that order,
+ * each in load order) that has a translation into lang: its id and the
+ * translated title and description, either NULL where the translation lacks
+ * it (strings borrowed for the call).  Rules without one are skipped: their
+ * messages keep the English texts the alerts carry.  Stops at fn's first
+ * error and returns it.  This is how a table outside this module (the notify
+ * sender's rule texts, which must not hold a ruleset) is filled from the
+ * rules in force.
+ */
+typedef enum mm_err (*mm_rule_text_fn)(void *arg, const char *id, const char *title,
+                                       const char *description);
+enum mm_err mm_ruleset_texts(const struct mm_ruleset *rs, const char *lang, mm_rule_text_fn fn,
+                             void *arg);
 enum mm_severity mm_rule_severity(const struct mm_rule *r);
 const char *mm_rule_tags_json(const struct mm_rule *r);
 int64_t mm_rule_suppress_ns(const struct mm_rule *r); /* 0 = every match is a new alert */

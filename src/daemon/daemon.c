@@ -38,10 +38,46 @@ static struct mm_ruleset *load_rules(const struct mm_config *cfg)
 }
 
 /*
- * Build a new ruleset beside the running one and swap it in only when it
- * loaded without any error; otherwise the running rules stay in force.
+ * The language of the rule texts the notify sender gets: the one locale of
+ * channels besides English (`locale: ja`), the one `translations:` may give.
  */
-static void reload(struct mm_pipeline *pipe, const struct mm_config *cfg, const char *why)
+#define NOTIFY_TEXTS_LANG "ja"
+
+static enum mm_err add_text(void *arg, const char *id, const char *title, const char *description)
+{
+    return mm_notify_texts_add(arg, id, title, description);
+}
+
+/*
+ * The rules' titles and descriptions in NOTIFY_TEXTS_LANG, as a table the
+ * sender owns once handed over (it does not link the rules module and keeps
+ * no reference to rs).  NULL, logged, when out of memory.
+ */
+static struct mm_notify_texts *rule_texts(const struct mm_ruleset *rs)
+{
+    struct mm_notify_texts *t = NULL;
+    enum mm_err rc = mm_notify_texts_new(&t, NOTIFY_TEXTS_LANG);
+    if (rc == MM_OK) {
+        rc = mm_ruleset_texts(rs, NOTIFY_TEXTS_LANG, add_text, t);
+    }
+    if (rc != MM_OK) {
+        log_warnx("cannot build the rules' %s texts for messages: %s", NOTIFY_TEXTS_LANG,
+                  mm_strerror(rc));
+        mm_notify_texts_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+/*
+ * Build a new ruleset beside the running one and swap it in only when it
+ * loaded without any error; otherwise the running rules stay in force.  The
+ * sender gets the new set's texts before the pipeline gets the set, so every
+ * message built from then on (every alert of the new rules among them) speaks
+ * them; a rejected set changes neither.
+ */
+static void reload(struct mm_pipeline *pipe, struct mm_notify_sender *sender,
+                   const struct mm_config *cfg, const char *why)
 {
     mm_sd_notify("RELOADING=1");
     log_info("%s: reloading rules", why);
@@ -52,6 +88,14 @@ static void reload(struct mm_pipeline *pipe, const struct mm_config *cfg, const 
         pthread_mutex_unlock(&pipe->rules_mu);
         log_warnx("new rules rejected; the %zu running rules stay in force", n);
     } else {
+        if (sender != NULL) {
+            struct mm_notify_texts *t = rule_texts(nrs);
+            if (t != NULL) {
+                mm_notify_sender_set_texts(sender, t);
+            } else {
+                log_warnx("messages keep the texts of the previous rules");
+            }
+        }
         log_info("rules reloaded: %zu rules in force", mm_ruleset_count(nrs));
         mm_pipeline_set_rules(pipe, nrs);
     }
@@ -199,7 +243,8 @@ int mm_daemon_run(struct mm_config *cfg)
     st = NULL; /* owned by the writer now */
     /* mail and webhook channels: the sender delivers what the writer commits (rows left
      * pending by an earlier run included) */
-    rc = mm_notify_sender_start(&sender, cfg);
+    /* (the texts are built even when no channel needs them: a few hundred short strings) */
+    rc = mm_notify_sender_start(&sender, cfg, rule_texts(rs));
     if (rc != MM_OK) {
         log_warnx("cannot start the notify sender: %s", mm_strerror(rc));
         goto done;
@@ -255,7 +300,7 @@ int mm_daemon_run(struct mm_config *cfg)
         if (sig < 0) {
             if (errno == EAGAIN) {
                 if (lists_changed(&pipe)) {
-                    reload(&pipe, cfg, "a list file changed");
+                    reload(&pipe, sender, cfg, "a list file changed");
                 }
                 continue;
             }
@@ -266,7 +311,7 @@ int mm_daemon_run(struct mm_config *cfg)
             break;
         }
         if (sig == SIGHUP) {
-            reload(&pipe, cfg, "SIGHUP");
+            reload(&pipe, sender, cfg, "SIGHUP");
             continue;
         }
         log_info("%s: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");

@@ -4,7 +4,8 @@
  *   ingest threads --msgq--> pipeline thread --alerts--> store writer thread
  *
  * The main thread only handles signals: SIGHUP builds a new ruleset beside
- * the running one and swaps it in when it loaded without error; SIGTERM and
+ * the running one and swaps it in when it loaded without error (handing
+ * the notify sender the new rules' translated texts first); SIGTERM and
  * SIGINT stop intake, let the pipeline drain the queue, let the writer
  * commit, and return 0.
  */

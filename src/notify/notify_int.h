@@ -121,19 +121,11 @@ void mm_notify_alert_release(struct mm_notify_alert *a);
 int64_t mm_notify_parse_iso(const char *s);
 
 /*
- * ruletext.c - the rules' titles and descriptions in a language, from the
- * `translations:` of the rule files (paths: files or directories, as
- * `rules:` of the configuration).  Files that do not parse are skipped.
+ * ruletext.c (the table itself: mimamori/notify.h).  Point a->title /
+ * a->description at the translation of a->rule_id when t has one (borrowed
+ * from t: keep t until a is released); else unchanged.  t may be NULL.
  */
 struct mm_notify_texts;
-enum mm_err mm_notify_texts_load(struct mm_notify_texts **out, const char *const *paths,
-                                 size_t npaths, const char *lang);
-void mm_notify_texts_free(struct mm_notify_texts *t); /* accepts NULL */
-size_t mm_notify_texts_count(const struct mm_notify_texts *t); /* rules with a translation */
-/*
- * Point a->title / a->description at the translation of a->rule_id when t
- * has one (borrowed from t: keep t until a is released); else unchanged.
- */
 void mm_notify_alert_translate(struct mm_notify_alert *a, const struct mm_notify_texts *t);
 
 /* How a message is shaped: from the channel's configuration. */

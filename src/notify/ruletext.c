@@ -3,34 +3,55 @@
  *
  * An alert carries its rule's English title and description.  A channel
  * with `locale: ja` shows the rule's `translations: {ja: {title,
- * description}}` instead (docs/rules.md), read here from the rule files of
- * the configuration.  Only those keys are read, leniently: the rules module
- * validates the files (the daemon does not start with a broken rule), and
- * this module does not link it.  Files and directories are walked as the
- * rules module does (name order, sub-directories up to 8 levels, hidden
- * entries skipped, *.yml and *.yaml).
+ * description}}` instead (docs/rules.md).  This module does not read rule
+ * files and does not link the rules module: the table is filled by whoever
+ * holds the loaded ruleset (the daemon, through mm_ruleset_texts() and
+ * mm_notify_texts_add()) and handed to the sender, which only looks ids up.
+ * So the messages always speak with the rules in force: a SIGHUP reload that
+ * succeeds brings its texts, one that fails leaves the running ones.
+ *
+ * The table is a sorted array of copies, independent of the ruleset it was
+ * built from (which may be freed by a reload while the table lives on).
  */
-#include "notify/notify_int.h"
+#include "mimamori/notify.h"
 
-#include <dirent.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "mimamori/diag.h"
-#include "mimamori/yaml.h"
-
-#define MAX_DIR_DEPTH 8
+#include "notify/notify_int.h"
 
 struct rtext {
     char *id, *title, *description; /* owned; title / description may be NULL */
 };
 
 struct mm_notify_texts {
-    struct rtext *v; /* sorted by id */
+    char *lang;      /* owned */
+    struct rtext *v; /* sorted by id, ids unique */
     size_t n, cap;
 };
+
+enum mm_err mm_notify_texts_new(struct mm_notify_texts **out, const char *lang)
+{
+    *out = NULL;
+    struct mm_notify_texts *t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        return MM_ENOMEM;
+    }
+    t->lang = strdup(lang != NULL ? lang : "");
+    if (t->lang == NULL) {
+        free(t);
+        return MM_ENOMEM;
+    }
+    *out = t;
+    return MM_OK;
+}
+
+static void rtext_free(struct rtext *x)
+{
+    free(x->id);
+    free(x->title);
+    free(x->description);
+}
 
 void mm_notify_texts_free(struct mm_notify_texts *t)
 {
@@ -38,152 +59,16 @@ void mm_notify_texts_free(struct mm_notify_texts *t)
         return;
     }
     for (size_t i = 0; i < t->n; i++) {
-        free(t->v[i].id);
-        free(t->v[i].title);
-        free(t->v[i].description);
+        rtext_free(&t->v[i]);
     }
     free(t->v);
+    free(t->lang);
     free(t);
 }
 
-/* The text of a non-empty scalar, else NULL. */
-static const char *scalar(const struct mm_ynode *n)
+const char *mm_notify_texts_lang(const struct mm_notify_texts *t)
 {
-    return n != NULL && n->type == MM_Y_SCALAR && n->len > 0 && !mm_yaml_is_null(n) ? n->str : NULL;
-}
-
-static enum mm_err add_doc(struct mm_notify_texts *t, const struct mm_ynode *doc, const char *lang)
-{
-    const char *id = scalar(mm_ymap_get(doc, "id"));
-    const struct mm_ynode *tr = mm_ymap_get(mm_ymap_get(doc, "translations"), lang);
-    const char *title = scalar(mm_ymap_get(tr, "title"));
-    const char *descr = scalar(mm_ymap_get(tr, "description"));
-    if (id == NULL || (title == NULL && descr == NULL)) {
-        return MM_OK;
-    }
-    if (t->n == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 64;
-        struct rtext *nv = realloc(t->v, cap * sizeof(*nv));
-        if (nv == NULL) {
-            return MM_ENOMEM;
-        }
-        t->v = nv;
-        t->cap = cap;
-    }
-    struct rtext *x = &t->v[t->n];
-    x->id = strdup(id);
-    x->title = title != NULL ? strdup(title) : NULL;
-    x->description = descr != NULL ? strdup(descr) : NULL;
-    /* a folded description (`>`) ends with a newline: the message adds its own */
-    for (size_t n = x->description != NULL ? strlen(x->description) : 0;
-         n > 0 && (x->description[n - 1] == '\n' || x->description[n - 1] == ' '); n--) {
-        x->description[n - 1] = '\0';
-    }
-    if (x->id == NULL || (title != NULL && x->title == NULL) ||
-        (descr != NULL && x->description == NULL)) {
-        free(x->id);
-        free(x->title);
-        free(x->description);
-        return MM_ENOMEM;
-    }
-    t->n++;
-    return MM_OK;
-}
-
-static int has_ext(const char *name)
-{
-    size_t n = strlen(name);
-    return (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
-           (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
-}
-
-static int skip_dot(const struct dirent *e)
-{
-    return e->d_name[0] != '.';
-}
-
-/* A file that does not parse is skipped: its rules keep their English words. */
-static enum mm_err add_path(struct mm_notify_texts *t, const char *path, int depth, int explicit,
-                            const char *lang)
-{
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        return MM_OK;
-    }
-    if (S_ISREG(st.st_mode)) {
-        if (!explicit && !has_ext(path)) {
-            return MM_OK;
-        }
-        struct mm_diag d;
-        struct mm_ystream *ys = NULL;
-        enum mm_err rc = MM_OK;
-        mm_diag_init(&d);
-        if (mm_yaml_load_file(&ys, path, &d) == MM_OK) {
-            for (size_t i = 0; i < ys->ndocs && rc == MM_OK; i++) {
-                rc = add_doc(t, ys->docs[i], lang);
-            }
-            mm_yaml_free(ys);
-        }
-        mm_diag_free(&d);
-        return rc;
-    }
-    if (!S_ISDIR(st.st_mode) || depth > MAX_DIR_DEPTH) {
-        return MM_OK;
-    }
-    struct dirent **ents = NULL;
-    int n = scandir(path, &ents, skip_dot, alphasort);
-    enum mm_err rc = MM_OK;
-    for (int i = 0; i < n; i++) {
-        size_t len = strlen(path) + strlen(ents[i]->d_name) + 2;
-        char *sub = malloc(len);
-        if (sub == NULL) {
-            rc = MM_ENOMEM;
-        } else if (rc == MM_OK) {
-            snprintf(sub, len, "%s/%s", path, ents[i]->d_name);
-            rc = add_path(t, sub, depth + 1, 0, lang);
-        }
-        free(sub);
-        free(ents[i]);
-    }
-    free(ents);
-    return rc;
-}
-
-static int by_id(const void *a, const void *b)
-{
-    return strcmp(((const struct rtext *)a)->id, ((const struct rtext *)b)->id);
-}
-
-enum mm_err mm_notify_texts_load(struct mm_notify_texts **out, const char *const *paths,
-                                 size_t npaths, const char *lang)
-{
-    *out = NULL;
-    struct mm_notify_texts *t = calloc(1, sizeof(*t));
-    if (t == NULL) {
-        return MM_ENOMEM;
-    }
-    enum mm_err rc = MM_OK;
-    for (size_t i = 0; i < npaths && rc == MM_OK; i++) {
-        rc = add_path(t, paths[i], 0, 1, lang);
-    }
-    if (rc != MM_OK) {
-        mm_notify_texts_free(t);
-        return rc;
-    }
-    if (t->n > 1) {
-        qsort(t->v, t->n, sizeof(*t->v), by_id);
-    }
-    *out = t;
-    return MM_OK;
-}
-
-static const struct rtext *find(const struct mm_notify_texts *t, const char *rule_id)
-{
-    if (t == NULL || rule_id == NULL || t->n == 0) {
-        return NULL;
-    }
-    struct rtext key = {(char *)rule_id, NULL, NULL};
-    return bsearch(&key, t->v, t->n, sizeof(*t->v), by_id);
+    return t != NULL ? t->lang : NULL;
 }
 
 size_t mm_notify_texts_count(const struct mm_notify_texts *t)
@@ -191,10 +76,96 @@ size_t mm_notify_texts_count(const struct mm_notify_texts *t)
     return t != NULL ? t->n : 0;
 }
 
+/* The index of id in t->v, or where it would go (*found 0). */
+static size_t locate(const struct mm_notify_texts *t, const char *id, int *found)
+{
+    size_t lo = 0, hi = t->n;
+    *found = 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(t->v[mid].id, id);
+        if (c == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (c < 0) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return lo;
+}
+
+/* A copy of a non-empty text, NULL for NULL or "" (*rc MM_ENOMEM when the copy failed). */
+static char *copy_text(const char *s, int trim, enum mm_err *rc)
+{
+    if (s == NULL || s[0] == '\0') {
+        return NULL;
+    }
+    char *p = strdup(s);
+    if (p == NULL) {
+        *rc = MM_ENOMEM;
+        return NULL;
+    }
+    /* a folded description (`>`) ends with a newline: the message adds its own */
+    for (size_t n = trim ? strlen(p) : 0; n > 0 && (p[n - 1] == '\n' || p[n - 1] == ' '); n--) {
+        p[n - 1] = '\0';
+    }
+    return p;
+}
+
+enum mm_err mm_notify_texts_add(struct mm_notify_texts *t, const char *rule_id, const char *title,
+                                const char *description)
+{
+    if (rule_id == NULL || rule_id[0] == '\0') {
+        return MM_EINVAL;
+    }
+    enum mm_err rc = MM_OK;
+    struct rtext x = {NULL, NULL, NULL};
+    x.title = copy_text(title, 0, &rc);
+    x.description = copy_text(description, 1, &rc);
+    if (rc == MM_OK && x.title == NULL && x.description == NULL) {
+        return MM_OK; /* nothing to say in this language */
+    }
+    x.id = strdup(rule_id);
+    if (rc != MM_OK || x.id == NULL) {
+        rtext_free(&x);
+        return MM_ENOMEM;
+    }
+    int found;
+    size_t at = locate(t, rule_id, &found);
+    if (found) {
+        /* ids are unique in a ruleset; should one come twice, the last one wins */
+        rtext_free(&t->v[at]);
+        t->v[at] = x;
+        return MM_OK;
+    }
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? t->cap * 2 : 64;
+        struct rtext *nv = realloc(t->v, cap * sizeof(*nv));
+        if (nv == NULL) {
+            rtext_free(&x);
+            return MM_ENOMEM;
+        }
+        t->v = nv;
+        t->cap = cap;
+    }
+    /* kept sorted as it grows: a few hundred rules, built once per (re)load */
+    memmove(&t->v[at + 1], &t->v[at], (t->n - at) * sizeof(*t->v));
+    t->v[at] = x;
+    t->n++;
+    return MM_OK;
+}
+
 void mm_notify_alert_translate(struct mm_notify_alert *a, const struct mm_notify_texts *t)
 {
-    const struct rtext *x = find(t, a->rule_id);
-    if (x == NULL) {
+    if (t == NULL || a->rule_id == NULL || t->n == 0) {
+        return;
+    }
+    int found;
+    const struct rtext *x = &t->v[locate(t, a->rule_id, &found)];
+    if (!found) {
         return;
     }
     if (x->title != NULL) {

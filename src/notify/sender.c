@@ -28,6 +28,14 @@
  * idempotency key (Message-ID, Idempotency-Key, X-Mimamori-Delivery), so the
  * one remaining window - a crash after the endpoint accepted and before the
  * row was marked - repeats the same key, which a receiver can drop.
+ *
+ * Rule texts: channels with `locale: ja` show the rules' Japanese titles and
+ * descriptions from a table (ruletext.c) that the daemon builds from its
+ * loaded ruleset and hands over with mm_notify_sender_set_texts() at start
+ * and after each successful reload.  The hand-over is a mailbox under mu;
+ * this thread adopts the newest table at the start of each message and frees
+ * the one it replaces then, when no alert borrows from it (the alerts of a
+ * message borrow its strings only while start() builds it).
  */
 #include "mimamori/notify.h"
 
@@ -78,15 +86,11 @@ struct mm_notify_sender {
     struct sch *ch;
     size_t nch;
     uint64_t rnd; /* xorshift state, for jitter */
-    /* locale ja channels: the rules' Japanese texts (ruletext.c), re-read when older than
-       TEXTS_MAX_AGE_NS at use, so that edited rules (a SIGHUP) reach the messages */
-    char **rule_paths; /* copied from the configuration */
-    size_t nrule_paths;
-    struct mm_notify_texts *ja;
-    int64_t ja_read; /* wall ns of the last attempt, 0 = never */
+    /* the rule texts of the locale channels (see the top) */
+    struct mm_notify_texts *texts;      /* in use: sender thread only (owned) */
+    struct mm_notify_texts *next_texts; /* under mu: handed over, not adopted yet (owned) */
+    int texts_waiting;                  /* under mu: next_texts is to be adopted (even NULL) */
 };
-
-#define TEXTS_MAX_AGE_NS (60 * 1000000000LL)
 
 static int64_t wall_ns(void)
 {
@@ -182,22 +186,30 @@ static void drop_rows(struct sch *h)
     h->nrows = h->ntake = 0;
 }
 
-/* The Japanese rule texts, read at most once per TEXTS_MAX_AGE_NS; NULL when none. */
-static const struct mm_notify_texts *texts_ja(struct mm_notify_sender *s, int64_t now)
+/*
+ * Sender thread, between two messages: adopt the texts handed over since the
+ * last message and free the ones they replace (no alert borrows from them now).
+ */
+static void adopt_texts(struct mm_notify_sender *s)
 {
-    if (s->ja_read != 0 && now - s->ja_read < TEXTS_MAX_AGE_NS && now >= s->ja_read) {
-        return s->ja;
+    struct mm_notify_texts *old = NULL;
+    pthread_mutex_lock(&s->mu);
+    if (s->texts_waiting) {
+        old = s->texts;
+        s->texts = s->next_texts;
+        s->next_texts = NULL;
+        s->texts_waiting = 0;
     }
-    s->ja_read = now;
-    struct mm_notify_texts *t = NULL;
-    if (mm_notify_texts_load(&t, (const char *const *)s->rule_paths, s->nrule_paths, "ja") !=
-        MM_OK) {
-        log_warnx("notify: cannot read the rules' Japanese texts; the last ones are used");
-        return s->ja; /* out of memory: keep the last ones */
-    }
-    mm_notify_texts_free(s->ja);
-    s->ja = t;
-    return t;
+    pthread_mutex_unlock(&s->mu);
+    mm_notify_texts_free(old);
+}
+
+/* The rule texts for channel c: the table when it is in c's language, else NULL (English). */
+static const struct mm_notify_texts *texts_for(const struct mm_notify_sender *s,
+                                               const struct mm_notify_chan *c)
+{
+    const char *lang = mm_notify_texts_lang(s->texts);
+    return c->ja && lang != NULL && strcmp(lang, "ja") == 0 ? s->texts : NULL;
 }
 
 /* Build and start the transfer of h->rows[0..ntake); digest: their batch_id is set. */
@@ -208,8 +220,9 @@ static void start(struct mm_notify_sender *s, struct sch *h, int digest, int64_t
     struct mm_notify_alert **ptrs = calloc(h->ntake, sizeof(*ptrs));
     enum mm_err rc = alerts && ptrs ? MM_OK : MM_ENOMEM;
     size_t loaded = 0;
-    /* read once per message: the alerts borrow their translated texts from it */
-    const struct mm_notify_texts *tx = c->ja ? texts_ja(s, now) : NULL;
+    /* the alerts borrow their translated texts from tx until they are released below */
+    adopt_texts(s);
+    const struct mm_notify_texts *tx = texts_for(s, c);
     for (; loaded < h->ntake && rc == MM_OK; loaded++) {
         const struct mm_outbox_row *r = &h->rows[loaded];
         rc = mm_notify_alert_load(&alerts[loaded], r->json, r->len);
@@ -470,11 +483,8 @@ static void sender_free(struct mm_notify_sender *s)
     }
     mm_outbox_close(s->ob);
     mm_tz_free(s->tz);
-    mm_notify_texts_free(s->ja);
-    for (size_t i = 0; i < s->nrule_paths; i++) {
-        free(s->rule_paths[i]);
-    }
-    free(s->rule_paths);
+    mm_notify_texts_free(s->texts);
+    mm_notify_texts_free(s->next_texts);
     if (s->mu_ready) {
         pthread_mutex_destroy(&s->mu);
     }
@@ -486,7 +496,8 @@ static int is_remote(const struct mm_notify_conf *nc)
     return nc->type != NULL && (strcmp(nc->type, "smtp") == 0 || strcmp(nc->type, "webhook") == 0);
 }
 
-enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct mm_config *cfg)
+enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct mm_config *cfg,
+                                   struct mm_notify_texts *texts)
 {
     enum mm_err rc = MM_ENOMEM;
     size_t n = 0;
@@ -495,16 +506,20 @@ enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct m
         n += is_remote(&cfg->notify[i]);
     }
     if (n == 0) {
+        mm_notify_texts_free(texts);
         return MM_OK;
     }
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         log_error("notify: libcurl cannot start");
+        mm_notify_texts_free(texts);
         return MM_ENOMEM;
     }
     struct mm_notify_sender *s = calloc(1, sizeof(*s));
     if (s == NULL) {
+        mm_notify_texts_free(texts);
         return MM_ENOMEM;
     }
+    s->texts = texts; /* before the thread starts: the first message already speaks them */
     s->rnd = ((uint64_t)wall_ns() ^ ((uint64_t)getpid() << 32)) | 1;
     if (pthread_mutex_init(&s->mu, NULL) != 0) {
         goto fail;
@@ -535,21 +550,6 @@ enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct m
         if (h->c->rate_max > 0 &&
             (h->sent_at = calloc((size_t)h->c->rate_max, sizeof(*h->sent_at))) == NULL) {
             goto fail;
-        }
-    }
-    rc = MM_ENOMEM;
-    for (size_t i = 0; i < s->nch; i++) {
-        if (s->ch[i].c->ja && s->rule_paths == NULL && cfg->nrules > 0) {
-            s->rule_paths = calloc(cfg->nrules, sizeof(*s->rule_paths));
-            if (s->rule_paths == NULL) {
-                goto fail;
-            }
-            for (; s->nrule_paths < cfg->nrules; s->nrule_paths++) {
-                s->rule_paths[s->nrule_paths] = strdup(cfg->rules[s->nrule_paths]);
-                if (s->rule_paths[s->nrule_paths] == NULL) {
-                    goto fail;
-                }
-            }
         }
     }
     rc = mm_outbox_open(&s->ob, cfg->database);
@@ -593,6 +593,20 @@ void mm_notify_sender_kick(void *sender)
     s->kicked = 1;
     pthread_mutex_unlock(&s->mu);
     curl_multi_wakeup(s->multi);
+}
+
+void mm_notify_sender_set_texts(struct mm_notify_sender *s, struct mm_notify_texts *texts)
+{
+    if (s == NULL) {
+        mm_notify_texts_free(texts);
+        return;
+    }
+    pthread_mutex_lock(&s->mu);
+    struct mm_notify_texts *unseen = s->next_texts; /* handed over but never adopted */
+    s->next_texts = texts;
+    s->texts_waiting = 1;
+    pthread_mutex_unlock(&s->mu);
+    mm_notify_texts_free(unseen);
 }
 
 void mm_notify_sender_stop(struct mm_notify_sender *s)

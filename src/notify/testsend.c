@@ -4,7 +4,9 @@
  * same libcurl options), and print what the endpoint answered: the HTTP
  * status line, headers and body, or the SMTP server's reply lines.  The
  * database is not touched.  The URL is not printed whole: webhook URLs are
- * often secrets.
+ * often secrets.  No rule texts (ruletext.c) are involved: the test alert's
+ * rule is no rule of the set, and its title and text are written here in the
+ * channel's locale, so the command needs no ruleset.
  */
 #include "mimamori/notify.h"
 

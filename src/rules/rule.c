@@ -1,4 +1,7 @@
-/* rule.c - read-only accessors of a compiled rule; strings are owned by the ruleset. */
+/*
+ * rule.c - read-only accessors of a compiled rule (strings are owned by the
+ * ruleset), and a ruleset's texts in a language (mm_ruleset_texts).
+ */
 #include "rules_int.h"
 
 #include <string.h>
@@ -78,4 +81,33 @@ const char *mm_rule_description_lang(const struct mm_rule *r, const char *lang)
 {
     const struct rule_tr *t = tr_of(r, lang);
     return t != NULL && t->description != NULL ? t->description : mm_rule_description(r);
+}
+
+static enum mm_err texts_of(struct mm_rule *const *rules, size_t n, const char *lang,
+                            mm_rule_text_fn fn, void *arg)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct rule_tr *t = tr_of(rules[i], lang);
+        if (t == NULL) {
+            continue;
+        }
+        enum mm_err rc = fn(arg, rules[i]->id, t->title, t->description);
+        if (rc != MM_OK) {
+            return rc;
+        }
+    }
+    return MM_OK;
+}
+
+enum mm_err mm_ruleset_texts(const struct mm_ruleset *rs, const char *lang, mm_rule_text_fn fn,
+                             void *arg)
+{
+    if (rs == NULL) {
+        return MM_OK;
+    }
+    enum mm_err rc = texts_of(rs->rules, rs->n, lang, fn, arg);
+    if (rc == MM_OK) {
+        rc = texts_of(rs->corrs, rs->ncorrs, lang, fn, arg);
+    }
+    return rc;
 }

@@ -11,11 +11,18 @@ the Japanese title, and a multipart/alternative body whose plain text and
 HTML hold the Japanese labels, title and what to do (no English rule text)
 and the evidence line intact.  `notify test`
 must print the server's answer.  A wrong password is a permanent failure.
+
+The Japanese texts come from the daemon's loaded rules: after the rule's
+Japanese title is edited and SIGHUP reloads the rules, the next mail carries
+the new title (at once, not after some cache expires); after an edit that
+breaks the rule file, SIGHUP is rejected and the next mail keeps the title of
+the rules in force, not the one in the broken file.
 """
 import email
 import email.policy
 import os
 import re
+import signal
 import sys
 import tempfile
 
@@ -24,6 +31,8 @@ from harness import Daemon, fail, passed, rfc3164, wait_for  # noqa: E402
 from notify_servers import Smtp, make_cert, rule  # noqa: E402
 
 TITLE = "SSH ログイン失敗の連続"
+NEW_TITLE = "SSH パスワード誤りが続いています"  # after the edit and SIGHUP
+BROKEN_TITLE = "壊れた規則の題"  # in a rule file that does not load
 TODO = "接続元アドレスをブロックしてください。"
 EN_TITLE, EN_TODO = "SSH login failures in a row", "Block the source address."
 RULE = rule("e2e-mail-ja", EN_TITLE, "Failed password", "high") + """description: %s
@@ -33,6 +42,24 @@ translations:
     description: >
       %s
 """ % (EN_TODO, TITLE, TODO)
+
+
+def decoded(m):
+    return email.message_from_bytes(m["data"], policy=email.policy.default)
+
+
+def reload_and_mail(d, smtp, rule_text, logged, n, ip):
+    """Write the rule, SIGHUP, wait for the log line, raise one alert; return mail n (1-based)."""
+    d.write_rule("ja.yml", rule_text)
+    before = d.logtext().count(logged)
+    d.signal(signal.SIGHUP)
+    wait_for(lambda: d.logtext().count(logged) > before, 10, "'%s' after SIGHUP" % logged)
+    d.send_udp([rfc3164("Failed password for 花子 from %s port 4243 ssh2" % ip)])
+    wait_for(lambda: len(smtp.messages) >= n, 20, "mail %d" % n)
+    if len(smtp.messages) != n:
+        fail("%d mails, wanted %d" % (len(smtp.messages), n))
+    msg = decoded(smtp.messages[n - 1])
+    return str(msg["Subject"]), msg.get_body(("plain",)).get_content()
 
 
 def main():
@@ -121,9 +148,25 @@ def run(smtp, cert):
         t = d.cli("notify", "test", "badauth", "-c", d.config, check=False)
         if t.returncode != 1 or "535" not in t.stdout or "permanent" not in t.stdout:
             fail("wrong password: %d %r" % (t.returncode, t.stdout))
+
+        # an edited translation reaches the next mail through the reload, not a re-read later
+        subject, text = reload_and_mail(d, smtp, RULE.replace(TITLE, NEW_TITLE),
+                                        "rules reloaded", 3, "203.0.113.10")
+        if NEW_TITLE not in subject or NEW_TITLE not in text:
+            fail("after the edit and SIGHUP the mail shows %r, not %r:\n%s"
+                 % (subject, NEW_TITLE, text))
+        if TITLE in subject or TITLE in text or EN_TITLE in text:
+            fail("after the reload the mail still shows the old title:\n%s" % text)
+        # a broken rule file is rejected: the mail speaks the rules in force
+        subject, text = reload_and_mail(d, smtp, RULE.replace(TITLE, BROKEN_TITLE) + "titel: x\n",
+                                        "new rules rejected", 4, "203.0.113.11")
+        if NEW_TITLE not in subject or BROKEN_TITLE in subject or BROKEN_TITLE in text:
+            fail("after a rejected reload the mail shows %r, not the rules in force (%r)"
+                 % (subject, NEW_TITLE))
         if d.stop() != 0:
             fail("exit status")
-    passed("mail: STARTTLS + AUTH, 2 recipients, RFC 2047 Japanese subject, MIME text+HTML")
+    passed("mail: STARTTLS + AUTH, 2 recipients, RFC 2047 Japanese subject, MIME text+HTML, "
+           "texts of the reloaded rules")
 
 
 if __name__ == "__main__":

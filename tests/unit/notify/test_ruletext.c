@@ -1,7 +1,8 @@
 /*
- * Tests for src/notify/ruletext.c: the rules' Japanese titles and
- * descriptions read from rule files and directories, and a locale ja
- * message built with them (English when a rule has no translation).
+ * Tests for src/notify/ruletext.c: the table rule id -> title and
+ * description in one language (filled by the daemon from its loaded
+ * ruleset), alerts translated with it (English where the table has
+ * nothing), and a locale ja message built with it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,56 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "mimamori/notify.h"
 #include "notify/notify_int.h"
-
-static char dir[64];
-
-static void put(const char *rel, const char *text)
-{
-    char p[256];
-    snprintf(p, sizeof(p), "%s/%s", dir, rel);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static int setup(void **state)
-{
-    (void)state;
-    snprintf(dir, sizeof(dir), "/tmp/mm-ruletext-XXXXXX");
-    if (mkdtemp(dir) == NULL) {
-        return -1;
-    }
-    char p[256];
-    snprintf(p, sizeof(p), "%s/sub", dir);
-    mkdir(p, 0700);
-    snprintf(p, sizeof(p), "%s/.hidden", dir);
-    mkdir(p, 0700);
-    put("a.yml", "title: SSH brute force\nid: ssh-brute\ndescription: Block it.\n"
-                 "translations:\n  ja:\n    title: SSHの総当たり\n    description: >\n"
-                 "      ブロックしてください。\n"
-                 "---\ntitle: No translation\nid: plain\n"
-                 "---\ntitle: Title only\nid: title-only\ntranslations: {ja: {title: 題だけ}}\n");
-    put("sub/b.yaml",
-        "title: VPN login failed\nid: vpn-fail\n"
-        "translations: {ja: {title: VPNログイン失敗, description: 確認してください。}}\n");
-    put("sub/notes.txt", "id: txt\ntranslations: {ja: {title: 読まない}}\n");
-    put(".hidden/c.yml", "id: hidden\ntranslations: {ja: {title: 読まない}}\n");
-    put("broken.yml", "id: [broken\ntranslations: {ja: {title: 壊れた}}\n");
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
-}
 
 #define ALERT                                                                                      \
     "{\"id\":\"00000000000000a1\",\"rule\":{\"id\":\"%s\",\"title\":\"English title\","            \
@@ -81,40 +35,97 @@ static void translated(const struct mm_notify_texts *t, const char *rule_id, con
     mm_notify_alert_release(&a);
 }
 
-static void test_directory(void **state)
+/* The table of the rules below, added out of id order as a ruleset hands them over. */
+static struct mm_notify_texts *sample(void)
+{
+    struct mm_notify_texts *t = NULL;
+    assert_int_equal(mm_notify_texts_new(&t, "ja"), MM_OK);
+    /* a folded description (`>`) ends with a newline, which the table drops */
+    assert_int_equal(mm_notify_texts_add(t, "vpn-fail", "VPNログイン失敗", "確認してください。\n"),
+                     MM_OK);
+    assert_int_equal(mm_notify_texts_add(t, "ssh-brute", "SSHの総当たり", "ブロックしてください。"),
+                     MM_OK);
+    assert_int_equal(mm_notify_texts_add(t, "title-only", "題だけ", NULL), MM_OK);
+    assert_int_equal(mm_notify_texts_add(t, "descr-only", "", "説明だけ。"), MM_OK);
+    /* nothing in the language: not an entry */
+    assert_int_equal(mm_notify_texts_add(t, "nothing", NULL, ""), MM_OK);
+    return t;
+}
+
+static void test_table(void **state)
 {
     (void)state;
-    struct mm_notify_texts *t = NULL;
-    const char *paths[] = {dir};
-    assert_int_equal(mm_notify_texts_load(&t, paths, 1, "ja"), MM_OK);
-    /* a.yml (2 translated), sub/b.yaml; not the .txt, the hidden directory, the broken file */
-    assert_int_equal(mm_notify_texts_count(t), 3);
+    struct mm_notify_texts *t = sample();
+    assert_string_equal(mm_notify_texts_lang(t), "ja");
+    assert_int_equal(mm_notify_texts_count(t), 4);
     translated(t, "ssh-brute", "SSHの総当たり", "ブロックしてください。");
     translated(t, "vpn-fail", "VPNログイン失敗", "確認してください。");
     translated(t, "title-only", "題だけ", "English todo");
-    translated(t, "plain", "English title", "English todo");
-    translated(t, "hidden", "English title", "English todo");
-    translated(t, "txt", "English title", "English todo");
+    translated(t, "descr-only", "English title", "説明だけ。");
+    translated(t, "nothing", "English title", "English todo");
+    translated(t, "unknown", "English title", "English todo");
+    translated(t, "ssh", "English title", "English todo"); /* a prefix is not the id */
     translated(NULL, "ssh-brute", "English title", "English todo");
+    /* an id added again replaces its entry */
+    assert_int_equal(mm_notify_texts_add(t, "ssh-brute", "新しい題", NULL), MM_OK);
+    assert_int_equal(mm_notify_texts_count(t), 4);
+    translated(t, "ssh-brute", "新しい題", "English todo");
+    assert_int_equal(mm_notify_texts_add(t, "", "x", "y"), MM_EINVAL);
+    assert_int_equal(mm_notify_texts_add(t, NULL, "x", "y"), MM_EINVAL);
+    assert_int_equal(mm_notify_texts_count(t), 4);
     mm_notify_texts_free(t);
+    mm_notify_texts_free(NULL);
+    assert_null(mm_notify_texts_lang(NULL));
+    assert_int_equal(mm_notify_texts_count(NULL), 0);
 }
 
-static void test_file_and_missing(void **state)
+/* An empty table (no rule has the language) translates nothing. */
+static void test_empty(void **state)
 {
     (void)state;
     struct mm_notify_texts *t = NULL;
-    char f[128], missing[128];
-    snprintf(f, sizeof(f), "%s/sub/b.yaml", dir);
-    snprintf(missing, sizeof(missing), "%s/nope", dir);
-    const char *paths[] = {missing, f};
-    assert_int_equal(mm_notify_texts_load(&t, paths, 2, "ja"), MM_OK);
-    assert_int_equal(mm_notify_texts_count(t), 1);
-    translated(t, "vpn-fail", "VPNログイン失敗", "確認してください。");
+    assert_int_equal(mm_notify_texts_new(&t, "ja"), MM_OK);
+    assert_int_equal(mm_notify_texts_count(t), 0);
     translated(t, "ssh-brute", "English title", "English todo");
     mm_notify_texts_free(t);
-    /* a language no rule has */
-    assert_int_equal(mm_notify_texts_load(&t, paths, 2, "fr"), MM_OK);
-    assert_int_equal(mm_notify_texts_count(t), 0);
+}
+
+/* The table keeps copies: the ruleset it came from may be freed by a reload. */
+static void test_copies(void **state)
+{
+    (void)state;
+    char id[] = "rule-a", title[] = "題名", descr[] = "対応。";
+    struct mm_notify_texts *t = NULL;
+    assert_int_equal(mm_notify_texts_new(&t, "ja"), MM_OK);
+    assert_int_equal(mm_notify_texts_add(t, id, title, descr), MM_OK);
+    memset(id, 'x', sizeof(id) - 1);
+    memset(title, 'x', sizeof(title) - 1);
+    memset(descr, 'x', sizeof(descr) - 1);
+    translated(t, "rule-a", "題名", "対応。");
+    mm_notify_texts_free(t);
+}
+
+/* Many rules in any order: every one is found (the array stays sorted as it grows). */
+static void test_many(void **state)
+{
+    (void)state;
+    struct mm_notify_texts *t = NULL;
+    assert_int_equal(mm_notify_texts_new(&t, "ja"), MM_OK);
+    enum { N = 997 }; /* prime: i * 389 % N visits every i once, far from sorted */
+    char id[32], title[32];
+    for (int i = 0; i < N; i++) {
+        int k = (i * 389) % N;
+        snprintf(id, sizeof(id), "r%d", k);
+        snprintf(title, sizeof(title), "題%d", k);
+        assert_int_equal(mm_notify_texts_add(t, id, title, NULL), MM_OK);
+    }
+    assert_int_equal(mm_notify_texts_count(t), N);
+    for (int k = 0; k < N; k++) {
+        snprintf(id, sizeof(id), "r%d", k);
+        snprintf(title, sizeof(title), "題%d", k);
+        translated(t, id, title, "English todo");
+    }
+    translated(t, "r997", "English title", "English todo");
     mm_notify_texts_free(t);
 }
 
@@ -122,9 +133,7 @@ static void test_file_and_missing(void **state)
 static void test_message(void **state)
 {
     (void)state;
-    struct mm_notify_texts *t = NULL;
-    const char *paths[] = {dir};
-    assert_int_equal(mm_notify_texts_load(&t, paths, 1, "ja"), MM_OK);
+    struct mm_notify_texts *t = sample();
     char json[512];
     snprintf(json, sizeof(json), ALERT, "ssh-brute");
     struct mm_notify_alert a;
@@ -145,12 +154,20 @@ static void test_message(void **state)
     mm_notify_texts_free(t);
 }
 
+/* With no sender (no mail or webhook channel) a table handed over is freed (ASan: no leak). */
+static void test_no_sender(void **state)
+{
+    (void)state;
+    mm_notify_sender_set_texts(NULL, sample());
+    mm_notify_sender_set_texts(NULL, NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_directory),
-        cmocka_unit_test(test_file_and_missing),
-        cmocka_unit_test(test_message),
+        cmocka_unit_test(test_table),   cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_copies),  cmocka_unit_test(test_many),
+        cmocka_unit_test(test_message), cmocka_unit_test(test_no_sender),
     };
-    return cmocka_run_group_tests(tests, setup, teardown);
+    return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,7 @@
 /*
  * Tests for the `translations:` attribute (src/rules/load.c) and the texts
- * by language (rule.c mm_rule_title_lang / mm_rule_description_lang,
- * ruleset.c mm_ruleset_find).
+ * by language (rule.c mm_rule_title_lang / mm_rule_description_lang /
+ * mm_ruleset_texts, ruleset.c mm_ruleset_find).
  */
 #include "rules_test.h"
 
@@ -114,6 +114,88 @@ static void test_errors(void **state)
     mm_diag_free(&d);
 }
 
+/* What mm_ruleset_texts handed over, one "id|title|description" line each ("-" for NULL). */
+struct texts_seen {
+    char buf[2048];
+    size_t len;
+    int calls, fail_at; /* fail_at: the call that returns an error (0 = none) */
+};
+
+static enum mm_err collect_text(void *arg, const char *id, const char *title,
+                                const char *description)
+{
+    struct texts_seen *s = arg;
+    s->calls++;
+    if (s->calls == s->fail_at) {
+        return MM_ENOMEM;
+    }
+    int n = snprintf(s->buf + s->len, sizeof(s->buf) - s->len, "%s|%s|%s\n", id,
+                     title ? title : "-", description ? description : "-");
+    assert_true(n > 0 && (size_t)n < sizeof(s->buf) - s->len);
+    s->len += (size_t)n;
+    return MM_OK;
+}
+
+static enum mm_err count_text(void *arg, const char *id, const char *title, const char *description)
+{
+    struct texts_seen *s = arg;
+    s->calls += id != NULL && title != NULL && description != NULL;
+    return MM_OK;
+}
+
+#define T_CORR(id, extra)                                                                          \
+    "---\ntitle: Many\nid: " id "\nlevel: high\n" extra                                            \
+    "correlation:\n  type: event_count\n  rules: [base]\n  timespan: 5m\n  condition: {gte: 3}\n"
+
+/*
+ * The texts the notify sender's table is built from: every detection and
+ * correlation rule with a translation into the language, the parts it has,
+ * nothing for the others.
+ */
+static void test_ruleset_texts(void **state)
+{
+    (void)state;
+    /* clang-format off */
+    static const char yaml[] =
+        T_HEAD("b-title-only") "translations: {ja: {title: 題だけ}}\n" T_DET
+        "---\n" T_HEAD("a-plain") "description: English only.\n" T_DET
+        "---\n" T_HEAD("base") "name: base\n"
+        "translations:\n  ja:\n    title: 基\n    description: >\n      折り畳み。\n" T_DET
+        "---\n" T_HEAD("c-descr-only") "translations: {ja: {description: 説明だけ。}}\n" T_DET
+        T_CORR("corr-ja", "translations: {ja: {title: 多数, description: 調べる。}}\n")
+        T_CORR("corr-en", "");
+    /* clang-format on */
+    struct mm_ruleset *rs = t_load_ok(yaml);
+    struct texts_seen seen;
+    memset(&seen, 0, sizeof(seen));
+    assert_int_equal(mm_ruleset_texts(rs, "ja", collect_text, &seen), MM_OK);
+    /* detection rules in load order, then correlation rules; the folded newline is the rule's */
+    assert_string_equal(seen.buf, "b-title-only|題だけ|-\n"
+                                  "base|基|折り畳み。\n\n"
+                                  "c-descr-only|-|説明だけ。\n"
+                                  "corr-ja|多数|調べる。\n");
+    assert_int_equal(seen.calls, 4);
+
+    /* a language no rule has, and English (the rules themselves): nothing */
+    memset(&seen, 0, sizeof(seen));
+    assert_int_equal(mm_ruleset_texts(rs, "fr", collect_text, &seen), MM_OK);
+    assert_int_equal(mm_ruleset_texts(rs, "en", collect_text, &seen), MM_OK);
+    assert_int_equal(mm_ruleset_texts(rs, NULL, collect_text, &seen), MM_OK);
+    assert_int_equal(seen.calls, 0);
+
+    /* the callback's first error stops the walk and is returned */
+    memset(&seen, 0, sizeof(seen));
+    seen.fail_at = 2;
+    assert_int_equal(mm_ruleset_texts(rs, "ja", collect_text, &seen), MM_ENOMEM);
+    assert_int_equal(seen.calls, 2);
+    assert_string_equal(seen.buf, "b-title-only|題だけ|-\n");
+
+    memset(&seen, 0, sizeof(seen));
+    assert_int_equal(mm_ruleset_texts(NULL, "ja", collect_text, &seen), MM_OK);
+    assert_int_equal(seen.calls, 0);
+    mm_ruleset_unref(rs);
+}
+
 static int ascii(const char *s)
 {
     for (; *s != '\0'; s++) {
@@ -151,6 +233,12 @@ static void test_default_rules_translated(void **state)
     }
     assert_int_equal(n + nc, 45);
     assert_int_equal(missing, 0);
+    /* and every one of them reaches the messages' table */
+    struct texts_seen seen;
+    memset(&seen, 0, sizeof(seen));
+    seen.fail_at = -1;
+    assert_int_equal(mm_ruleset_texts(rs, "ja", count_text, &seen), MM_OK);
+    assert_int_equal(seen.calls, 45);
     mm_ruleset_unref(rs);
     mm_diag_free(&d);
 }
@@ -162,6 +250,7 @@ int main(void)
         cmocka_unit_test(test_partial_and_absent),
         cmocka_unit_test(test_correlation),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_ruleset_texts),
         cmocka_unit_test(test_default_rules_translated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
