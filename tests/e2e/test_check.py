@@ -3,7 +3,10 @@
 `mimamori check` on a good config and the shipped rules prints "configuration
 OK" and exits 0.  With a broken rule file and a config with an unknown key,
 it prints every error as file:line:col: reason and exits non-zero.  A rule
-whose example does not match is reported too.
+whose example does not match is reported too.  The shipped rules' examples
+pass in every time zone (check runs them in the configured one, and the
+service runs check before it starts): a time-of-day example must not carry a
+zone of its own.
 """
 import os
 import re
@@ -55,6 +58,20 @@ def main():
         fail("shipped config should check OK:\n%s%s" % (r.stdout, r.stderr))
 
     with tempfile.TemporaryDirectory() as tmp:
+        # the shipped config in other zones, its relative paths made absolute
+        with open(os.path.join(SOURCE, "conf", "mimamori.yaml")) as f:
+            text = f.read()
+        text = text.replace("../", SOURCE + "/").replace(
+            "holidays: holidays-jp.txt", "holidays: %s/conf/holidays-jp.txt" % SOURCE)
+        for tz in ("UTC", "America/New_York", "Europe/Berlin", "Pacific/Auckland"):
+            cfg = os.path.join(tmp, "tz.yaml")
+            with open(cfg, "w") as f:
+                f.write(re.sub(r"(?m)^timezone: .*$", "timezone: " + tz, text))
+            r = check(cfg)
+            if r.returncode != 0 or "configuration OK" not in r.stdout:
+                fail("the shipped rules should check OK with timezone %s:\n%s%s"
+                     % (tz, r.stdout, r.stderr))
+
         os.mkdir(os.path.join(tmp, "rules"))
         with open(os.path.join(tmp, "rules", "bad.yml"), "w") as f:
             f.write(BAD_RULE)
@@ -83,7 +100,8 @@ def main():
         r = check(cfg)
         if r.returncode == 0 or "check-bad-example" not in r.stderr:
             fail("a failing example should be reported with the rule id:\n" + r.stderr)
-    passed("check: OK config, rule errors with positions, config errors, failing examples")
+    passed("check: OK config in five zones, rule errors with positions, config errors, "
+           "failing examples")
 
 
 if __name__ == "__main__":
