@@ -96,8 +96,10 @@ static void reload(struct mm_pipeline *pipe, struct mm_notify_sender *sender,
                 log_warnx("messages keep the texts of the previous rules");
             }
         }
-        log_info("rules reloaded: %zu rules in force", mm_ruleset_count(nrs));
+        size_t n = mm_ruleset_count(nrs);
         mm_pipeline_set_rules(pipe, nrs);
+        /* said once they are: a line received after this message meets the new rules */
+        log_info("rules reloaded: %zu rules in force", n);
     }
     mm_sd_notify("READY=1");
 }
