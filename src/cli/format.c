@@ -227,7 +227,7 @@ void mm_fmt_span(int64_t ns, char *dst, size_t cap)
 
 void mm_fmt_ago(int64_t now_ns, int64_t t_ns, char *dst, size_t cap)
 {
-    char span[32];
+    char span[24]; /* "123456d 23h": sized so that "in %s" fits a 32-byte column */
     int64_t d = now_ns - t_ns;
     if (t_ns == 0) {
         snprintf(dst, cap, "never");

@@ -301,7 +301,7 @@ int mm_rp_bucket_of(const struct rp_bucket *b, size_t n, int64_t t)
 
 void mm_rp_count(uint64_t v, char *dst, size_t cap)
 {
-    char raw[32], out[48];
+    char raw[24], out[28]; /* 20 digits and 6 commas: fits any caller's 32 bytes */
     int n = snprintf(raw, sizeof(raw), "%llu", (unsigned long long)v);
     size_t o = 0;
     for (int i = 0; i < n; i++) {

@@ -141,7 +141,7 @@ static void test_kv_classes(void **state)
         const char *p = body;
         struct mm_str k1, v1, k2, v2;
         int e1, e2, r1, r2;
-        unsigned cls;
+        unsigned cls = 0; /* set by kv_next when it returns 1 */
         do {
             r1 = mm_kv_next(&it, &k1, &v1, &e1);
             r2 = kv_next(&p, body + n, sep != '\0' ? sep : ' ', &k2, &v2, &e2, &cls);
