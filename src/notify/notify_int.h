@@ -240,6 +240,36 @@ void mm_notify_chan_free(struct mm_notify_chan *c);
 void mm_notify_chan_style(const struct mm_notify_chan *c, const struct mm_tz *tz,
                           struct mm_notify_style *st);
 
+/*
+ * hold.c - when a channel may send: quiet hours, rate limit, digest window.
+ * Functions of the given time (now: wall ns since the epoch), no clock read.
+ */
+struct mm_notify_hold {
+    int64_t *sent_at;   /* rate limit: times of the last rate_max messages, a ring (owned) */
+    size_t head, nsent; /* the oldest entry, and how many are filled (<= rate_max) */
+    int64_t window_end; /* digest: the current window ends (wall ns), 0 = none */
+};
+/* A zeroed state with its ring for c->rate_max sends; MM_ENOMEM. */
+enum mm_err mm_notify_hold_init(struct mm_notify_hold *h, const struct mm_notify_chan *c);
+/* Accepts a zeroed or failed-init state. */
+void mm_notify_hold_release(struct mm_notify_hold *h);
+/*
+ * The end of c's quiet hours (local time in tz; NULL = UTC) that contain now,
+ * or 0 when now is not in them: the first instant the local clock reads the
+ * end time, so a clock change in between moves it (01:00-04:00 lasts 2 h on
+ * a spring night, 4 h on an autumn night).
+ */
+int64_t mm_notify_quiet_end(const struct mm_notify_chan *c, const struct mm_tz *tz, int64_t now);
+/*
+ * The earliest time c may send a message; <= now when it may now.  *why_held:
+ * 1 when quiet hours or the rate limit hold it (what is held then goes out as
+ * one digest), 0 when free or only inside a digest window.
+ */
+int64_t mm_notify_release_at(const struct mm_notify_hold *h, const struct mm_notify_chan *c,
+                             const struct mm_tz *tz, int64_t now, int *why_held);
+/* A message of c went out at now: fill the ring, start the digest window. */
+void mm_notify_count_sent(struct mm_notify_hold *h, const struct mm_notify_chan *c, int64_t now);
+
 /* delivery.c - one message on the wire (libcurl easy handle) */
 enum mm_send { MM_SEND_OK, MM_SEND_RETRY, MM_SEND_FAIL };
 

@@ -13,7 +13,9 @@
  * - Otherwise the channel may hold: during quiet hours, while the rate limit
  *   is spent, or inside a digest window.  Held rows are released together:
  *   one row goes alone, several become one digest (batch_id set in the
- *   database before the first attempt).
+ *   database before the first attempt).  When a channel may send is
+ *   decided in hold.c (quiet hours, rate limit, digest window), from the
+ *   time it is given, so that it is tested without waiting (test_hold.c).
  * - Digest channels: a window of `digest` starts when a message goes out.
  *   The first alert after a quiet spell therefore goes at once (the first
  *   alert of a new incident is not delayed), and the alerts that follow
@@ -68,9 +70,7 @@ struct sch {
     int64_t hold_until;          /* back-off: no attempt before this (wall ns) */
     unsigned streak;             /* failed attempts in a row */
     int held;                    /* rows were held back: release them as one digest */
-    int64_t window_end;          /* digest: the current window ends (wall ns) */
-    int64_t *sent_at;            /* rate limit: times of the last rate_max messages (ring) */
-    size_t nsent, head;
+    struct mm_notify_hold hold;  /* rate limit ring, digest window (hold.c) */
 };
 
 struct mm_notify_sender {
@@ -112,69 +112,6 @@ static uint32_t next_rand(struct mm_notify_sender *s)
     s->rnd ^= s->rnd >> 7;
     s->rnd ^= s->rnd << 17;
     return (uint32_t)(s->rnd >> 32);
-}
-
-/* ---- when may a channel send ---- */
-
-/* The end of the quiet hours that contain now, or 0 when now is not in them. */
-static int64_t quiet_end(const struct mm_notify_sender *s, const struct mm_notify_chan *c,
-                         int64_t now)
-{
-    if (c->quiet_start == c->quiet_end) {
-        return 0;
-    }
-    struct mm_civil t;
-    mm_tz_from_utc(s->tz, now, &t);
-    int m = t.hour * 60 + t.min;
-    int in = c->quiet_start < c->quiet_end ? (m >= c->quiet_start && m < c->quiet_end)
-                                           : (m >= c->quiet_start || m < c->quiet_end);
-    if (!in) {
-        return 0;
-    }
-    int left = (c->quiet_end - m + 1440) % 1440; /* minutes to the end */
-    return now + ((int64_t)left * 60 - t.sec) * 1000000000LL - t.nsec;
-}
-
-/* The earliest time the channel may send a message; <= now when it may now. */
-static int64_t release_at(const struct mm_notify_sender *s, const struct sch *h, int64_t now,
-                          int *why_held)
-{
-    const struct mm_notify_chan *c = h->c;
-    int64_t t = now;
-    *why_held = 0;
-    int64_t q = quiet_end(s, c, now);
-    if (q > t) {
-        t = q;
-        *why_held = 1;
-    }
-    if (c->rate_max > 0 && h->nsent == (size_t)c->rate_max) {
-        int64_t oldest = h->sent_at[h->head]; /* the ring is full: head is the oldest */
-        if (oldest + c->rate_period_ns > t) {
-            t = oldest + c->rate_period_ns;
-            *why_held = 1;
-        }
-    }
-    if (c->digest_ns > 0 && h->window_end > t) {
-        t = h->window_end;
-    }
-    return t;
-}
-
-static void count_sent(struct sch *h, int64_t now)
-{
-    const struct mm_notify_chan *c = h->c;
-    if (c->rate_max > 0) {
-        if (h->nsent < (size_t)c->rate_max) {
-            h->sent_at[(h->head + h->nsent) % (size_t)c->rate_max] = now;
-            h->nsent++;
-        } else {
-            h->sent_at[h->head] = now;
-            h->head = (h->head + 1) % (size_t)c->rate_max;
-        }
-    }
-    if (c->digest_ns > 0) {
-        h->window_end = now + c->digest_ns;
-    }
 }
 
 /* ---- one transfer ---- */
@@ -298,7 +235,7 @@ static void look(struct mm_notify_sender *s, struct sch *h, int64_t now)
         digest = 1;
     } else {
         int why_held;
-        int64_t t = release_at(s, h, now, &why_held);
+        int64_t t = mm_notify_release_at(&h->hold, c, s->tz, now, &why_held);
         if (t > now) {
             h->held |= why_held;
             h->check_at = t;
@@ -357,7 +294,7 @@ static void finish(struct mm_notify_sender *s, struct sch *h, CURLcode cc)
         }
         h->streak = 0;
         h->hold_until = 0;
-        count_sent(h, now);
+        mm_notify_count_sent(&h->hold, c, now);
         log_debug("notify %s: %s delivered: %s", c->name, h->d.key, why);
         break;
     case MM_SEND_RETRY:
@@ -474,7 +411,7 @@ static void sender_free(struct mm_notify_sender *s)
     }
     for (size_t i = 0; i < s->nch; i++) {
         mm_notify_chan_free(s->ch[i].c);
-        free(s->ch[i].sent_at);
+        mm_notify_hold_release(&s->ch[i].hold);
         drop_rows(&s->ch[i]);
     }
     free(s->ch);
@@ -546,9 +483,8 @@ enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct m
             goto fail;
         }
         s->nch++;
-        rc = MM_ENOMEM;
-        if (h->c->rate_max > 0 &&
-            (h->sent_at = calloc((size_t)h->c->rate_max, sizeof(*h->sent_at))) == NULL) {
+        rc = mm_notify_hold_init(&h->hold, h->c);
+        if (rc != MM_OK) {
             goto fail;
         }
     }
@@ -561,7 +497,7 @@ enum mm_err mm_notify_sender_start(struct mm_notify_sender **out, const struct m
         if (h->c->digest_ns > 0) {
             /* the window of the last message before a restart still holds */
             int64_t last = mm_outbox_last_sent(s->ob, h->c->name);
-            h->window_end = last > 0 ? last + h->c->digest_ns : 0;
+            h->hold.window_end = last > 0 ? last + h->c->digest_ns : 0;
         }
     }
     rc = MM_ENOMEM;
