@@ -23,6 +23,33 @@ static inline struct mm_ruleset *t_load(const char *yaml, struct mm_diag *d)
     return rs;
 }
 
+/* Does any message of d contain s? */
+static inline int t_diag_has(const struct mm_diag *d, const char *s)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        if (strstr(d->msgs[i], s) != NULL) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Load text that must fail, with an error (at least) whose message contains msg. */
+static inline void t_load_fails(const char *yaml, const char *msg)
+{
+    struct mm_diag d;
+    mm_diag_init(&d);
+    struct mm_ruleset *rs = t_load(yaml, &d);
+    if (rs != NULL || !t_diag_has(&d, msg)) {
+        fprintf(stderr, "wanted an error containing [%s], got:\n", msg);
+        mm_diag_print(&d, stderr);
+    }
+    assert_null(rs);
+    assert_true(mm_diag_errors(&d) > 0);
+    assert_true(t_diag_has(&d, msg));
+    mm_diag_free(&d);
+}
+
 /* Load text that must load cleanly. */
 static inline struct mm_ruleset *t_load_ok(const char *yaml)
 {
@@ -38,16 +65,6 @@ static inline struct mm_ruleset *t_load_ok(const char *yaml)
     return rs;
 }
 
-/* Does any message of d contain s? */
-static inline int t_diag_has(const struct mm_diag *d, const char *s)
-{
-    for (size_t i = 0; i < d->n; i++) {
-        if (strstr(d->msgs[i], s) != NULL) {
-            return 1;
-        }
-    }
-    return 0;
-}
 
 static inline void t_set(struct mm_event *ev, const char *name, const char *val)
 {

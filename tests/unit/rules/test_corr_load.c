@@ -1,62 +1,48 @@
 /* Tests for src/rules/corr_load.c: syntax, references, aliases, cycles, generate. */
 #include "corr_test.h"
 
-static void expect_error(const char *yaml, const char *msg)
-{
-    struct mm_diag d;
-    mm_diag_init(&d);
-    struct mm_ruleset *rs = t_load(yaml, &d);
-    if (rs != NULL || !t_diag_has(&d, msg)) {
-        fprintf(stderr, "wanted an error containing [%s], got:\n", msg);
-        mm_diag_print(&d, stderr);
-    }
-    assert_null(rs);
-    assert_true(t_diag_has(&d, msg));
-    mm_diag_free(&d);
-}
-
 #define C(body) CT_BASE "title: c\nid: c\nlevel: high\ncorrelation:\n" body
 
 static void test_errors(void **state)
 {
     (void)state;
-    expect_error(C("  type: event_sum\n  rules: [failed]\n  timespan: 1m\n"),
+    t_load_fails(C("  type: event_sum\n  rules: [failed]\n  timespan: 1m\n"),
                  "'correlation.type' must be event_count");
-    expect_error(C("  type: event_count\n  rules: [failed]\n  condition: {gte: 3}\n"),
+    t_load_fails(C("  type: event_count\n  rules: [failed]\n  condition: {gte: 3}\n"),
                  "missing 'correlation.timespan'");
-    expect_error(C("  type: event_count\n  rules: [nope]\n  timespan: 1m\n  condition: {gte: 3}\n"),
+    t_load_fails(C("  type: event_count\n  rules: [nope]\n  timespan: 1m\n  condition: {gte: 3}\n"),
                  "no rule named 'nope'");
-    expect_error(
+    t_load_fails(
         C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {lt: 3}\n"),
         "needs a lower bound");
-    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n"
+    t_load_fails(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n"
                    "  condition: {gt: 5, lt: 3}\n"),
                  "can never hold");
-    expect_error(
+    t_load_fails(
         C("  type: value_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: 3}\n"),
         "needs 'field'");
-    expect_error(C("  type: temporal_ordered\n  rules: [{not: logout}, failed, accepted]\n"
+    t_load_fails(C("  type: temporal_ordered\n  rules: [{not: logout}, failed, accepted]\n"
                    "  timespan: 1m\n"),
                  "must stand between two steps");
-    expect_error(C("  type: event_count\n  rules: [{rule: failed, count: {gte: 2}}]\n"
+    t_load_fails(C("  type: event_count\n  rules: [{rule: failed, count: {gte: 2}}]\n"
                    "  timespan: 1m\n  condition: {gte: 3}\n"),
                  "only for temporal_ordered");
-    expect_error(C("  type: temporal\n  rules: [failed, accepted]\n  group-by: [ip]\n"
+    t_load_fails(C("  type: temporal\n  rules: [failed, accepted]\n  group-by: [ip]\n"
                    "  timespan: 1m\n  aliases:\n    ip: {failed: source.ip}\n"),
                  "alias 'ip' has no field for rule 'accepted'");
-    expect_error(C("  type: temporal\n  rules: [failed, accepted]\n  timespan: 1m\n"
+    t_load_fails(C("  type: temporal\n  rules: [failed, accepted]\n  timespan: 1m\n"
                    "  bogus: 1\n"),
                  "unknown correlation key 'bogus'");
-    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: "
+    t_load_fails(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: "
                    "3}\n") "logsource: {product: x}\n",
                  "a correlation rule has no top-level 'logsource'");
     /* a cycle through two correlations */
-    expect_error(CT_BASE "title: a\nid: a\nname: ca\ncorrelation:\n  type: temporal\n"
+    t_load_fails(CT_BASE "title: a\nid: a\nname: ca\ncorrelation:\n  type: temporal\n"
                          "  rules: [cb, failed]\n  timespan: 1m\n---\n"
                          "title: b\nid: b\nname: cb\ncorrelation:\n  type: temporal\n"
                          "  rules: [ca, failed]\n  timespan: 1m\n",
                  "lead back to it");
-    expect_error(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: "
+    t_load_fails(C("  type: event_count\n  rules: [failed]\n  timespan: 1m\n  condition: {gte: "
                    "3}\n") "---\ntitle: dup\nid: c\nlevel: low\nlogsource: {product: x}\n"
                            "detection:\n  s: [x]\n  condition: s\n",
                  "duplicate rule id 'c'");

@@ -1,31 +1,16 @@
 /* Tests for src/rules/load.c, ruleset.c, compile.c: loading, metadata and errors. */
 #include "rules_test.h"
 
-static void expect_error(const char *yaml, const char *msg)
-{
-    struct mm_diag d;
-    mm_diag_init(&d);
-    struct mm_ruleset *rs = t_load(yaml, &d);
-    if (rs != NULL || !t_diag_has(&d, msg)) {
-        fprintf(stderr, "wanted an error containing [%s], got:\n", msg);
-        mm_diag_print(&d, stderr);
-    }
-    assert_null(rs);
-    assert_true(mm_diag_errors(&d) > 0);
-    assert_true(t_diag_has(&d, msg));
-    mm_diag_free(&d);
-}
-
 static void test_bad_yaml(void **state)
 {
     (void)state;
-    expect_error("title: x\nid: [1, 2\n", "t.yml:");
+    t_load_fails("title: x\nid: [1, 2\n", "t.yml:");
 }
 
 static void test_missing_title(void **state)
 {
     (void)state;
-    expect_error("id: a\nlevel: low\nlogsource: {product: x}\n"
+    t_load_fails("id: a\nlevel: low\nlogsource: {product: x}\n"
                  "detection:\n  s: {a: b}\n  condition: s\n",
                  "t.yml:1:1: missing required key 'title'");
 }
@@ -33,46 +18,46 @@ static void test_missing_title(void **state)
 static void test_unknown_modifier(void **state)
 {
     (void)state;
-    expect_error(T_HEAD("a") "detection:\n  s:\n    user.name|contians: x\n  condition: s\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    user.name|contians: x\n  condition: s\n",
                  "t.yml:7:15: unknown modifier 'contians'");
 }
 
 static void test_unsupported_base64(void **state)
 {
     (void)state;
-    expect_error(T_HEAD("a") "detection:\n  s:\n    message|base64offset|contains: x\n"
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    message|base64offset|contains: x\n"
                              "  condition: s\n",
                  "t.yml:7:13: modifier 'base64offset' is not supported");
-    expect_error(T_HEAD("a") "detection:\n  s:\n    message|expand: '%x%'\n  condition: s\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    message|expand: '%x%'\n  condition: s\n",
                  "modifier 'expand' is not supported");
-    expect_error(T_HEAD("a") "detection:\n  s:\n    message|windash: '-x'\n  condition: s\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    message|windash: '-x'\n  condition: s\n",
                  "modifier 'windash' is not supported");
 }
 
 static void test_unknown_selection(void **state)
 {
     (void)state;
-    expect_error(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: s and nope\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: s and nope\n",
                  "t.yml:8:20: unknown selection 'nope'");
     /* quoted condition: the column counts the quote */
-    expect_error(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: 's or x'\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: 's or x'\n",
                  "t.yml:8:20: unknown selection 'x'");
-    expect_error(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: 1 of t*\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: 1 of t*\n",
                  "no selection matches 't*'");
-    expect_error(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: s | count() > 5\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: s | count() > 5\n",
                  "aggregations");
-    expect_error(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: (s\n",
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: (s\n",
                  "unbalanced '('");
-    expect_error(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: s s\n", "unexpected 's'");
+    t_load_fails(T_HEAD("a") "detection:\n  s:\n    a: b\n  condition: s s\n", "unexpected 's'");
 }
 
 static void test_bad_level(void **state)
 {
     (void)state;
-    expect_error("title: t\nid: a\nlevel: severe\nlogsource: {product: x}\n"
+    t_load_fails("title: t\nid: a\nlevel: severe\nlogsource: {product: x}\n"
                  "detection:\n  s: {a: b}\n  condition: s\n",
                  "t.yml:3:8: 'level' must be");
-    expect_error("title: t\nid: a\nlogsource: {product: x}\n"
+    t_load_fails("title: t\nid: a\nlogsource: {product: x}\n"
                  "detection:\n  s: {a: b}\n  condition: s\n",
                  "missing required key 'level'");
 }
@@ -81,16 +66,16 @@ static void test_correlation(void **state)
 {
     (void)state;
     /* correlation rules load (tests/unit/rules/test_corr_*.c); a broken one says where */
-    expect_error("title: t\nid: a\nlevel: high\ncorrelation:\n  type: event_count\n",
+    t_load_fails("title: t\nid: a\nlevel: high\ncorrelation:\n  type: event_count\n",
                  "t.yml:5:3: missing 'correlation.rules'");
-    expect_error(T_HEAD("a") "generate: true\ndetection:\n  s: {a: b}\n  condition: s\n",
+    t_load_fails(T_HEAD("a") "generate: true\ndetection:\n  s: {a: b}\n  condition: s\n",
                  "t.yml:5:1: 'generate' is only for correlation rules");
 }
 
 static void test_unknown_key(void **state)
 {
     (void)state;
-    expect_error(T_HEAD("a") "detecton: {}\n", "t.yml:5:1: unknown key 'detecton'");
+    t_load_fails(T_HEAD("a") "detecton: {}\n", "t.yml:5:1: unknown key 'detecton'");
     /* x- keys and Sigma metadata are fine */
     struct mm_ruleset *rs = t_load_ok(T_HEAD("a") "x-owner: me\nauthor: me\ndate: 2024-01-01\n"
                                                   "references: [http://x]\nfalsepositives: [none]\n"
@@ -102,7 +87,7 @@ static void test_unknown_key(void **state)
 static void test_duplicate_key(void **state)
 {
     (void)state;
-    expect_error(T_HEAD("a") "title: again\ndetection:\n  s: {a: b}\n  condition: s\n",
+    t_load_fails(T_HEAD("a") "title: again\ndetection:\n  s: {a: b}\n  condition: s\n",
                  "t.yml:5:1: duplicate key 'title'");
 }
 

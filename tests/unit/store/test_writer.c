@@ -125,6 +125,26 @@ static void *produce(void *arg)
     return NULL;
 }
 
+/* Wait (with a deadline) until the writer has committed n alerts. */
+static void wait_committed(struct mm_store_writer *w, uint64_t n)
+{
+    for (int i = 0; i < 1000 && mm_store_writer_committed(w) < n; i++) {
+        struct timespec ts = {0, 10000000};
+        nanosleep(&ts, NULL);
+    }
+    assert_true(mm_store_writer_committed(w) >= n);
+}
+
+/* One webhook channel "log" (low and up): its outbox rows are made, not delivered here. */
+static void one_webhook_channel(struct fx *f)
+{
+    struct mm_notify_conf ch = {.name = "log", .type = "webhook", .min_severity = MM_SEV_LOW};
+    f->cfg->notify = calloc(1, sizeof(ch));
+    assert_non_null(f->cfg->notify);
+    f->cfg->notify[0] = ch;
+    f->cfg->nnotify = 1;
+}
+
 static void test_two_producers_all_committed(void **state)
 {
     struct fx *f = *state;
@@ -154,10 +174,7 @@ static void test_committed_counter(void **state)
         mm_store_writer_put_alert(w, make_alert(i, MM_SEV_LOW, 1, 0));
     }
     /* no fixed sleep: wait for the condition, with a deadline */
-    for (int i = 0; i < 1000 && mm_store_writer_committed(w) < 100; i++) {
-        struct timespec ts = {0, 10000000};
-        nanosleep(&ts, NULL);
-    }
+    wait_committed(w, 100);
     assert_int_equal(mm_store_writer_committed(w), 100);
     mm_store_writer_stop(w);
 }
@@ -168,20 +185,14 @@ static void test_update_changes_count_and_seq(void **state)
     struct mm_store_writer *w = start(f);
     mm_store_writer_put_alert(w, make_alert(42, MM_SEV_HIGH, 1, 0));
     mm_store_writer_put_alert(w, make_alert(43, MM_SEV_HIGH, 1, 0));
-    for (int i = 0; i < 1000 && mm_store_writer_committed(w) < 2; i++) {
-        struct timespec ts = {0, 10000000};
-        nanosleep(&ts, NULL);
-    }
+    wait_committed(w, 2);
     int64_t seq1 = sql_int(f->db, "SELECT seq FROM alerts WHERE id = 42");
     assert_true(seq1 > 0);
 
     struct mm_alert *u = make_alert(42, MM_SEV_HIGH, 7, 1);
     u->first_seen_ns = 5; /* an older event joined the incident: first_seen moves earlier */
     mm_store_writer_put_alert(w, u);
-    for (int i = 0; i < 1000 && mm_store_writer_committed(w) < 3; i++) {
-        struct timespec ts = {0, 10000000};
-        nanosleep(&ts, NULL);
-    }
+    wait_committed(w, 3);
     u = make_alert(42, MM_SEV_HIGH, 7, 1);
     u->first_seen_ns = 900; /* ...and never back later */
     mm_store_writer_put_alert(w, u);
@@ -203,11 +214,7 @@ static void test_coalesce_in_one_batch(void **state)
 {
     struct fx *f = *state;
     f->cfg->batch_ms = 10000; /* everything lands in the batch that stop commits */
-    struct mm_notify_conf ch = {.name = "log", .type = "webhook", .min_severity = MM_SEV_LOW};
-    f->cfg->notify = calloc(1, sizeof(ch));
-    assert_non_null(f->cfg->notify);
-    f->cfg->notify[0] = ch;
-    f->cfg->nnotify = 1;
+    one_webhook_channel(f);
     struct mm_store_writer *w = start(f);
     mm_store_writer_put_alert(w, make_alert(9, MM_SEV_HIGH, 1, 0));
     mm_store_writer_put_alert(w, make_alert(9, MM_SEV_HIGH, 2, 1));
@@ -365,15 +372,6 @@ static struct mm_alert *make_delta(uint64_t id, uint64_t count, int from, int to
     return d;
 }
 
-static void wait_committed(struct mm_store_writer *w, uint64_t n)
-{
-    for (int i = 0; i < 1000 && mm_store_writer_committed(w) < n; i++) {
-        struct timespec ts = {0, 10000000};
-        nanosleep(&ts, NULL);
-    }
-    assert_true(mm_store_writer_committed(w) >= n);
-}
-
 /* What the row must hold: one alert that saw every line. */
 static char *expected_json(uint64_t id, uint64_t count, int nlines)
 {
@@ -417,11 +415,7 @@ static void test_delta_coalesced_with_new(void **state)
 {
     struct fx *f = *state;
     f->cfg->batch_ms = 10000; /* everything lands in the batch that stop commits */
-    struct mm_notify_conf ch = {.name = "log", .type = "webhook", .min_severity = MM_SEV_LOW};
-    f->cfg->notify = calloc(1, sizeof(ch));
-    assert_non_null(f->cfg->notify);
-    f->cfg->notify[0] = ch;
-    f->cfg->nnotify = 1;
+    one_webhook_channel(f);
     struct mm_store_writer *w = start(f);
     mm_store_writer_put_alert(w, with_lines(make_alert(60, MM_SEV_HIGH, 2, 0), 0, 2));
     mm_store_writer_put_alert(w, make_delta(60, 9, 2, 9));
